@@ -1,0 +1,74 @@
+// ktstr entry point: builds the CLI from the registered subcommands and maps
+// errors to exit codes. Guest-init mode (PID 1 in a VM) is dispatched from
+// here too once the vm layer provides it.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <vector>
+
+#include "cli/command.hpp"
+
+namespace ktstr::cli {
+namespace {
+
+struct Entry {
+  const char* name;
+  SetupFn fn;
+};
+
+std::vector<Entry>& registry() {
+  static std::vector<Entry> r;
+  return r;
+}
+
+}  // namespace
+
+CommandRegistrar::CommandRegistrar(const char* name, SetupFn fn) {
+  registry().push_back({name, fn});
+}
+
+int exit_code_for(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kInvalidInput: return kExitInvalid;
+    case ErrorKind::kEnvironment: return kExitEnvironment;
+    case ErrorKind::kRuntime: return kExitFail;
+  }
+  return kExitFail;
+}
+
+int report_error(const Error& e) {
+  fmt::print(stderr, "ktstr: error: {}\n", e.describe());
+  return exit_code_for(e.kind);
+}
+
+bool decorations_allowed(int fd) { return isatty(fd) != 0 && std::getenv("CI") == nullptr; }
+
+}  // namespace ktstr::cli
+
+int main(int argc, char** argv) {
+  using namespace ktstr::cli;
+  CLI::App app{"ktstr: reproducible tests for Linux process schedulers (EEVDF and sched_ext)",
+               "ktstr"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "ktstr 0.1.0");
+  auto entries = registry();
+  std::sort(entries.begin(), entries.end(),
+            [](const Entry& a, const Entry& b) { return std::string_view(a.name) < b.name; });
+  Action chosen;
+  for (const auto& e : entries) e.fn(app, chosen);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitInvalid;
+  }
+  if (!chosen) return kExitInvalid;
+  return chosen();
+}

@@ -1,0 +1,25 @@
+// Cheap clock reads used on hot paths (vDSO, no syscall).
+#pragma once
+
+#include <time.h>
+
+#include <cstdint>
+
+namespace ktstr {
+
+inline uint64_t clock_ns(clockid_t id) {
+  timespec ts{};
+  clock_gettime(id, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ULL + static_cast<uint64_t>(ts.tv_nsec);
+}
+inline uint64_t mono_ns() { return clock_ns(CLOCK_MONOTONIC); }
+inline uint64_t thread_cpu_ns() { return clock_ns(CLOCK_THREAD_CPUTIME_ID); }
+
+inline timespec ns_to_timespec(uint64_t ns) {
+  timespec ts{};
+  ts.tv_sec = static_cast<time_t>(ns / 1000000000ULL);
+  ts.tv_nsec = static_cast<long>(ns % 1000000000ULL);
+  return ts;
+}
+
+}  // namespace ktstr

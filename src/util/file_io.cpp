@@ -1,0 +1,64 @@
+#include "util/file_io.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "util/unique_fd.hpp"
+
+namespace ktstr {
+
+Result<std::string> read_file(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return sys_error("cannot open for reading", path);
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return sys_error("read failed", path);
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+Status write_file(const std::string& path, const std::string& data) {
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+  if (!fd) return sys_error("cannot open for writing", path);
+  ssize_t n = ::write(fd.get(), data.data(), data.size());
+  if (n < 0) return sys_error(fmt::format("write of '{}' failed", data), path);
+  if (static_cast<size_t>(n) != data.size()) {
+    return make_error(ErrorKind::kRuntime, "short write", 0, path);
+  }
+  return {};
+}
+
+Status write_file_atomic(const std::string& path, const std::string& data) {
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!fd) return sys_error("cannot create", tmp);
+  size_t off = 0;
+  while (off < data.size()) {
+    ssize_t n = ::write(fd.get(), data.data() + off, data.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      ::unlink(tmp.c_str());
+      return make_error(ErrorKind::kRuntime, "write failed", e, tmp);
+    }
+    off += static_cast<size_t>(n);
+  }
+  fd.reset();
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    int e = errno;
+    ::unlink(tmp.c_str());
+    return make_error(ErrorKind::kRuntime, "rename failed", e, path);
+  }
+  return {};
+}
+
+}  // namespace ktstr

@@ -1,0 +1,17 @@
+// Small whole-file helpers for procfs/sysfs/cgroupfs.
+#pragma once
+
+#include <string>
+
+#include "util/result.hpp"
+
+namespace ktstr {
+
+// Reads a whole (small) file. Error context is the path.
+Result<std::string> read_file(const std::string& path);
+// Writes `data` with a single write(2) (what cgroupfs and procfs expect).
+Status write_file(const std::string& path, const std::string& data);
+// Writes `data` to `path` atomically enough for caches: temp file + rename.
+Status write_file_atomic(const std::string& path, const std::string& data);
+
+}  // namespace ktstr

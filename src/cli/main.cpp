@@ -30,9 +30,12 @@ CommandRegistrar::CommandRegistrar(const char* name, SetupFn fn) {
 
 int exit_code_for(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::kInvalidInput: return kExitInvalid;
-    case ErrorKind::kEnvironment: return kExitEnvironment;
-    case ErrorKind::kRuntime: return kExitFail;
+    case ErrorKind::kInvalidInput:
+      return kExitInvalid;
+    case ErrorKind::kEnvironment:
+      return kExitEnvironment;
+    case ErrorKind::kRuntime:
+      return kExitFail;
   }
   return kExitFail;
 }
@@ -42,7 +45,9 @@ int report_error(const Error& e) {
   return exit_code_for(e.kind);
 }
 
-bool decorations_allowed(int fd) { return isatty(fd) != 0 && std::getenv("CI") == nullptr; }
+bool decorations_allowed(int fd) {
+  return isatty(fd) != 0 && std::getenv("CI") == nullptr;
+}
 
 }  // namespace ktstr::cli
 

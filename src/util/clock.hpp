@@ -12,8 +12,12 @@ inline uint64_t clock_ns(clockid_t id) {
   clock_gettime(id, &ts);
   return static_cast<uint64_t>(ts.tv_sec) * 1000000000ULL + static_cast<uint64_t>(ts.tv_nsec);
 }
-inline uint64_t mono_ns() { return clock_ns(CLOCK_MONOTONIC); }
-inline uint64_t thread_cpu_ns() { return clock_ns(CLOCK_THREAD_CPUTIME_ID); }
+inline uint64_t mono_ns() {
+  return clock_ns(CLOCK_MONOTONIC);
+}
+inline uint64_t thread_cpu_ns() {
+  return clock_ns(CLOCK_THREAD_CPUTIME_ID);
+}
 
 inline timespec ns_to_timespec(uint64_t ns) {
   timespec ts{};

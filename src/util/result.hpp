@@ -54,7 +54,9 @@ inline Unexpected<Error> sys_error(std::string what, std::string context = {}) {
   int e = errno;
   return make_error(ErrorKind::kRuntime, std::move(what), e, std::move(context));
 }
-inline Unexpected<Error> unexpected(Error e) { return {std::move(e)}; }
+inline Unexpected<Error> unexpected(Error e) {
+  return {std::move(e)};
+}
 
 template <class T>
 class [[nodiscard]] Result {
@@ -63,7 +65,7 @@ class [[nodiscard]] Result {
   Result(T&& v) : v_(std::in_place_index<0>, std::move(v)) {}  // NOLINT
   template <class U, class = std::enable_if_t<std::is_constructible_v<T, U&&> &&
                                               !std::is_same_v<std::decay_t<U>, Result>>>
-  Result(U&& v) : v_(std::in_place_index<0>, T(std::forward<U>(v))) {}  // NOLINT
+  Result(U&& v) : v_(std::in_place_index<0>, T(std::forward<U>(v))) {}             // NOLINT
   Result(Unexpected<Error> e) : v_(std::in_place_index<1>, std::move(e.value)) {}  // NOLINT
 
   bool has_value() const { return v_.index() == 0; }
@@ -110,8 +112,8 @@ inline Error with_context(Error e, const std::string& outer) {
 }  // namespace ktstr
 
 // Propagate an error from an expression returning Result<...>.
-#define KTSTR_TRY(expr)                                     \
-  do {                                                      \
-    auto&& ktstr_try_r_ = (expr);                           \
+#define KTSTR_TRY(expr)                                                  \
+  do {                                                                   \
+    auto&& ktstr_try_r_ = (expr);                                        \
     if (!ktstr_try_r_) return ::ktstr::unexpected(ktstr_try_r_.error()); \
   } while (0)

@@ -12,8 +12,8 @@ Result<SharedMapping> SharedMapping::create(size_t size_bytes) {
   const size_t len = (size_bytes + page - 1) / page * page;
   void* p = mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) {
-    return sys_error(fmt::format("mmap of {} shared bytes failed; raise RLIMIT_AS or use fewer workers",
-                                 len));
+    return sys_error(
+        fmt::format("mmap of {} shared bytes failed; raise RLIMIT_AS or use fewer workers", len));
   }
   m.addr_ = p;
   m.size_ = len;

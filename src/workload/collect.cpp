@@ -1,0 +1,175 @@
+// Collection from forked workers: readiness, stop, one shared deadline,
+// report decoding as each frame completes (so at most one raw copy of a
+// worker's samples exists at a time), teardown and sentinels.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "util/clock.hpp"
+#include "workload/handle.hpp"
+#include "workload/handle_state.hpp"
+
+namespace ktstr::workload {
+namespace {
+
+constexpr size_t kHeaderBytes = 1 + sizeof(uint64_t);  // 'r' + length
+
+bool frame_complete(const ForkedChild& c) {
+  if (c.buf.size() < kHeaderBytes) return false;
+  uint64_t len = 0;
+  std::memcpy(&len, c.buf.data() + 1, sizeof len);
+  return c.buf.size() >= kHeaderBytes + len;
+}
+
+// Reads what is available; returns false on EOF or error.
+bool drain(ForkedChild& c) {
+  uint8_t tmp[65536];
+  for (;;) {
+    ssize_t n = ::read(c.report_r.get(), tmp, sizeof tmp);
+    if (n > 0) {
+      c.buf.insert(c.buf.end(), tmp, tmp + n);
+      if (!c.buf.empty() && c.buf[0] == 'r') c.ready = true;
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    return n < 0 && errno == EAGAIN;
+  }
+}
+
+void try_reap(ForkedChild& c) {
+  if (c.reaped || c.pid <= 0) return;
+  int status = 0;
+  if (waitpid(c.pid, &status, WNOHANG) == c.pid) {
+    c.reaped = true;
+    c.wait_status = status;
+  }
+}
+
+// Polls every child in `pending` until `done(child)` holds for all or the
+// deadline passes. EOF counts as done (nothing more will come).
+template <class Done>
+void pump(HandleState& st, uint64_t deadline_ns, Done done) {
+  std::vector<bool> eof(st.children.size(), false);
+  for (;;) {
+    std::vector<pollfd> pfds;
+    std::vector<size_t> idx;
+    for (size_t i = 0; i < st.children.size(); ++i) {
+      auto& c = st.children[i];
+      if (done(c) || eof[i]) continue;
+      pfds.push_back({c.report_r.get(), POLLIN, 0});
+      idx.push_back(i);
+    }
+    if (pfds.empty()) return;
+    uint64_t now = mono_ns();
+    if (now >= deadline_ns) return;
+    int timeout_ms = static_cast<int>(std::min<uint64_t>((deadline_ns - now) / 1000000 + 1, 50));
+    int rc = poll(pfds.data(), pfds.size(), timeout_ms);
+    if (rc < 0 && errno != EINTR) return;
+    for (size_t k = 0; k < pfds.size(); ++k) {
+      auto& c = st.children[idx[k]];
+      if (pfds[k].revents != 0 && !drain(c)) eof[idx[k]] = true;
+      try_reap(c);
+    }
+  }
+}
+
+ExitInfo classify(const ForkedChild& c, bool killed_by_us) {
+  if (!c.reaped) return {ExitInfo::Kind::kWaitFailed, ECHILD, "child was not reaped"};
+  if (killed_by_us) return {ExitInfo::Kind::kTimedOut, 0, "no report before the deadline"};
+  if (WIFEXITED(c.wait_status)) {
+    return {ExitInfo::Kind::kExited, WEXITSTATUS(c.wait_status), "exited without a report"};
+  }
+  if (WIFSIGNALED(c.wait_status)) {
+    return {ExitInfo::Kind::kSignaled, WTERMSIG(c.wait_status), strsignal(WTERMSIG(c.wait_status))};
+  }
+  return {ExitInfo::Kind::kExited, 0, "unknown wait status"};
+}
+
+void kill_and_reap(ForkedChild& c) {
+  if (c.pid <= 0) return;
+  // The group first: it also holds any grandchildren a worker forked.
+  kill(-c.pid, SIGKILL);
+  if (!c.reaped) {
+    kill(c.pid, SIGKILL);
+    int status = 0;
+    pid_t r;
+    do {
+      r = waitpid(c.pid, &status, 0);
+    } while (r < 0 && errno == EINTR);
+    c.reaped = true;
+    c.wait_status = r == c.pid ? status : 0;
+    if (r != c.pid) c.pid = -1;
+  }
+}
+
+}  // namespace
+
+std::vector<WorkerReport> collect_children(HandleState& st, bool wait_ready) {
+  for (auto& c : st.children) fcntl(c.report_r.get(), F_SETFL, O_NONBLOCK);
+  if (wait_ready) {
+    pump(st, mono_ns() + kReadyTimeoutNs, [](const ForkedChild& c) { return c.ready; });
+  }
+  for (auto& c : st.children) {
+    if (!c.reaped) kill(c.pid, SIGUSR1);
+  }
+  std::vector<std::optional<WorkerReport>> slots(st.res->total_workers);
+  pump(st, mono_ns() + kCollectTimeoutNs,
+       [](const ForkedChild& c) { return frame_complete(c) || c.reaped; });
+  for (auto& c : st.children) {
+    drain(c);  // whatever arrived after the last poll
+    bool complete = frame_complete(c);
+    bool exited_on_its_own = c.reaped;
+    kill_and_reap(c);
+    std::optional<ExitInfo> failure;
+    if (complete) {
+      uint64_t len = 0;
+      std::memcpy(&len, c.buf.data() + 1, sizeof len);
+      auto decoded = decode_reports(c.buf.data() + kHeaderBytes, len);
+      std::vector<uint8_t>().swap(c.buf);
+      if (decoded && decoded->size() == c.slots.size()) {
+        for (auto& r : *decoded) {
+          size_t wi = r.worker_index;
+          if (wi < slots.size()) slots[wi] = std::move(r);
+        }
+      } else {
+        failure = ExitInfo{ExitInfo::Kind::kPanicked, 0,
+                           decoded ? "report count mismatch" : decoded.error().message};
+      }
+    } else {
+      failure = classify(c, !exited_on_its_own);
+    }
+    std::vector<uint8_t>().swap(c.buf);
+    for (const auto& s : c.slots) {
+      if (slots[s.worker_index]) continue;
+      const auto& g = st.res->plans[s.group_idx];
+      slots[s.worker_index] =
+          make_sentinel(s.worker_index, s.group_idx, c.container ? 0 : c.pid, g.def->name,
+                        failure.value_or(ExitInfo{ExitInfo::Kind::kPanicked, 0, "report missing"}));
+    }
+    c.report_r.reset();
+    c.start_w.reset();
+  }
+  std::vector<WorkerReport> out;
+  out.reserve(slots.size());
+  for (auto& s : slots) {
+    if (s) out.push_back(std::move(*s));
+  }
+  st.children.clear();
+  return out;
+}
+
+void HandleState::kill_children() {
+  for (auto& c : children) kill_and_reap(c);
+  children.clear();
+}
+
+HandleState::~HandleState() {
+  kill_children();
+  stop_and_join_threads(nullptr);
+}
+
+}  // namespace ktstr::workload

@@ -1,0 +1,273 @@
+// Fork dispatch: one process per worker, or one pcomm container process
+// hosting threads. Everything between fork() and _exit() in the child only
+// touches memory prepared by the parent, plus what the worker loop itself
+// allocates (glibc resets its allocator locks in the child of fork()).
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+
+#include "util/clock.hpp"
+#include "workload/handle.hpp"
+#include "workload/handle_state.hpp"
+#include "workload/worker.hpp"
+
+namespace ktstr::workload {
+
+std::atomic<bool> g_process_stop{false};
+
+namespace {
+
+void on_sigusr1(int /*sig*/) {
+  g_process_stop.store(true, std::memory_order_relaxed);
+}
+
+bool write_all(int fd, const void* data, size_t len) {
+  const auto* p = static_cast<const uint8_t*>(data);
+  while (len > 0) {
+    ssize_t n = ::write(fd, p, len);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    p += n;
+    len -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+// Blocks until the parent's start byte arrives (false after 30 s or EOF).
+bool wait_start_byte(int fd) {
+  const uint64_t deadline = mono_ns() + kStartByteTimeoutNs;
+  for (;;) {
+    uint64_t now = mono_ns();
+    if (now >= deadline) return false;
+    pollfd pfd{fd, POLLIN, 0};
+    int rc = poll(&pfd, 1, static_cast<int>((deadline - now) / 1000000 + 1));
+    if (rc < 0 && errno == EINTR) continue;
+    if (rc <= 0) return false;
+    char c = 0;
+    ssize_t n = ::read(fd, &c, 1);
+    if (n < 0 && errno == EINTR) continue;
+    return n == 1;
+  }
+}
+
+// Common child prologue: die with the parent, own process group, SIGUSR1
+// handler, close every fd that belongs to someone else.
+void child_prologue(pid_t parent, const std::vector<int>& close_fds, int keep_a, int keep_b,
+                    const std::vector<int>& keep_pipes) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // The parent may have died between fork and prctl; inside a ktstr VM the
+  // guest init reparents, so only exit outside it.
+  if (getppid() != parent && std::getenv("KTSTR_GUEST_INIT") == nullptr) _exit(0);
+  setpgid(0, 0);
+  struct sigaction sa {};
+  sa.sa_handler = on_sigusr1;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGUSR1, &sa, nullptr);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGUSR1);
+  sigprocmask(SIG_UNBLOCK, &set, nullptr);
+  for (int fd : close_fds) {
+    if (fd == keep_a || fd == keep_b) continue;
+    bool keep = false;
+    for (int k : keep_pipes) keep = keep || k == fd;
+    if (!keep) ::close(fd);
+  }
+}
+
+void send_reports(int fd, const std::vector<WorkerReport>& reports) {
+  std::vector<uint8_t> bytes = encode_reports(reports);
+  uint64_t len = bytes.size();
+  write_all(fd, &len, sizeof len);
+  write_all(fd, bytes.data(), bytes.size());
+}
+
+[[noreturn]] void plain_child_main(HandleState& st, const WorkerSlot& slot, int start_r,
+                                   int report_w) {
+  const SharedResources& res = *st.res;
+  WorkerContext ctx;
+  fill_context(ctx, res, slot);
+  Telemetry tel(res.counter(slot.worker_index), slot.worker_index + 1);
+  ctx.tel = &tel;
+  ctx.stop = &g_process_stop;
+  auto report = run_worker(ctx, res.plans[slot.group_idx], [&] {
+    if (!wait_start_byte(start_r)) return false;
+    return write_all(report_w, "r", 1);
+  });
+  if (!report) _exit(1);
+  send_reports(report_w, {*report});
+  _exit(0);
+}
+
+struct ForkFds {
+  int start_r, start_w, report_r, report_w;
+};
+
+Result<ForkFds> make_child_pipes() {
+  int s[2], r[2];
+  if (pipe2(s, O_CLOEXEC) != 0) {
+    return sys_error(
+        "pipe2 for a worker start pipe failed; raise RLIMIT_NOFILE or use fewer "
+        "workers");
+  }
+  if (pipe2(r, O_CLOEXEC) != 0) {
+    ::close(s[0]);
+    ::close(s[1]);
+    return sys_error(
+        "pipe2 for a worker report pipe failed; raise RLIMIT_NOFILE or use fewer "
+        "workers");
+  }
+  // Large enough that a worker with full reservoirs writes its report and
+  // exits without waiting for the parent; unprivileged callers may be capped
+  // by fs.pipe-max-size, and then the parent simply reads while it writes.
+  fcntl(r[1], F_SETPIPE_SZ, kReportPipeBytes);
+  return ForkFds{s[0], s[1], r[0], r[1]};
+}
+
+// Forks one child running `body`; registers it in st.children.
+template <class Body>
+Status fork_one(HandleState& st, std::vector<WorkerSlot> slots, bool container, Body body) {
+  auto fds = make_child_pipes();
+  if (!fds) return unexpected(fds.error());
+  std::vector<int> close_fds = st.res->all_pipe_fds();
+  for (const auto& c : st.children) {
+    close_fds.push_back(c.start_w.get());
+    close_fds.push_back(c.report_r.get());
+  }
+  close_fds.push_back(fds->start_w);
+  close_fds.push_back(fds->report_r);
+  std::vector<int> keep;
+  if (!container && !slots.empty()) {
+    WorkerContext probe;
+    fill_context(probe, *st.res, slots[0]);
+    for (const auto& p : probe.pipes) {
+      keep.push_back(p[0]);
+      keep.push_back(p[1]);
+    }
+  } else {
+    keep = st.res->all_pipe_fds();  // a container's threads use every unit's pipes
+  }
+  const pid_t parent = getpid();
+  sigset_t block, old;
+  sigemptyset(&block);
+  sigaddset(&block, SIGUSR1);
+  pthread_sigmask(SIG_BLOCK, &block, &old);
+  pid_t pid = fork();
+  if (pid == 0) {
+    child_prologue(parent, close_fds, fds->start_r, fds->report_w, keep);
+    body(fds->start_r, fds->report_w);
+  }
+  int fork_errno = errno;
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  ::close(fds->start_r);
+  ::close(fds->report_w);
+  if (pid < 0) {
+    ::close(fds->start_w);
+    ::close(fds->report_r);
+    errno = fork_errno;
+    return sys_error(
+        "fork of a worker failed; raise RLIMIT_NPROC (ulimit -u) or use fewer "
+        "workers");
+  }
+  setpgid(pid, pid);  // also done in the child: whichever runs first wins
+  ForkedChild c;
+  c.pid = pid;
+  c.start_w.reset(fds->start_w);
+  c.report_r.reset(fds->report_r);
+  c.slots = std::move(slots);
+  c.container = container;
+  st.children.push_back(std::move(c));
+  return {};
+}
+
+}  // namespace
+
+Status fork_workers(HandleState& st) {
+  size_t worker_index = 0;
+  for (const auto& g : st.res->plans) {
+    for (size_t k = 0; k < g.num_workers; ++k) {
+      WorkerSlot slot{g.group_idx, k, worker_index++};
+      KTSTR_TRY(fork_one(st, {slot}, false, [&st, slot](int start_r, int report_w) {
+        plain_child_main(st, slot, start_r, report_w);
+      }));
+    }
+  }
+  return {};
+}
+
+// The container leader: names itself, takes the container credentials,
+// waits for start, runs every worker as a thread, reports them all.
+[[noreturn]] void container_main(HandleState& st, const std::string& pcomm,
+                                 std::optional<uint32_t> uid, std::optional<uint32_t> gid,
+                                 const std::vector<WorkerSlot>& slots, int start_r, int report_w);
+
+Status fork_pcomm_container(HandleState& st, const std::string& pcomm, std::optional<uint32_t> uid,
+                            std::optional<uint32_t> gid) {
+  std::vector<WorkerSlot> slots;
+  size_t worker_index = 0;
+  for (const auto& g : st.res->plans) {
+    for (size_t k = 0; k < g.num_workers; ++k) slots.push_back({g.group_idx, k, worker_index++});
+  }
+  if (slots.empty()) return {};
+  return fork_one(st, slots, true, [&](int start_r, int report_w) {
+    container_main(st, pcomm, uid, gid, slots, start_r, report_w);
+  });
+}
+
+void container_main(HandleState& st, const std::string& pcomm, std::optional<uint32_t> uid,
+                    std::optional<uint32_t> gid, const std::vector<WorkerSlot>& slots, int start_r,
+                    int report_w) {
+  prctl(PR_SET_NAME, pcomm.substr(0, 15).c_str(), 0, 0, 0);
+  // Before any thread exists, so the credentials apply to all of them.
+  if (gid) syscall(SYS_setresgid, *gid, *gid, *gid);
+  if (uid) syscall(SYS_setresuid, *uid, *uid, *uid);
+  if (!wait_start_byte(start_r)) _exit(1);
+  const SharedResources& res = *st.res;
+  std::vector<std::optional<WorkerReport>> reports(slots.size());
+  std::atomic<size_t> running{0};
+  std::vector<std::thread> threads;
+  threads.reserve(slots.size());
+  for (size_t i = 0; i < slots.size(); ++i) {
+    threads.emplace_back([&, i] {
+      WorkerContext ctx;
+      fill_context(ctx, res, slots[i]);
+      Telemetry tel(res.counter(slots[i].worker_index), slots[i].worker_index + 1);
+      ctx.tel = &tel;
+      ctx.stop = &g_process_stop;
+      ctx.thread_mode = true;
+      try {
+        reports[i] = run_worker(ctx, res.plans[slots[i].group_idx], [&] {
+          running.fetch_add(1);
+          return true;
+        });
+      } catch (const std::exception& e) {
+        reports[i] = make_sentinel(slots[i].worker_index, slots[i].group_idx, ctx.tid,
+                                   ctx.type->name, {ExitInfo::Kind::kPanicked, 0, e.what()});
+        running.fetch_add(1);
+      }
+    });
+  }
+  while (running.load() < slots.size()) std::this_thread::sleep_for(std::chrono::microseconds(200));
+  if (!write_all(report_w, "r", 1)) _exit(1);
+  for (auto& t : threads) t.join();
+  std::vector<WorkerReport> out;
+  for (size_t i = 0; i < slots.size(); ++i) {
+    out.push_back(reports[i] ? *reports[i]
+                             : make_sentinel(slots[i].worker_index, slots[i].group_idx, 0,
+                                             res.plans[slots[i].group_idx].def->name,
+                                             {ExitInfo::Kind::kPanicked, 0, "no report"}));
+  }
+  send_reports(report_w, out);
+  _exit(0);
+}
+
+}  // namespace ktstr::workload

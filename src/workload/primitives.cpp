@@ -1,0 +1,20 @@
+#include "workload/primitives.hpp"
+
+#include <time.h>
+
+namespace ktstr::workload {
+
+void sleep_ns(WorkerContext& ctx, uint64_t ns) {
+  // Long sleeps are chopped so a stop request is honoured promptly.
+  uint64_t end = mono_ns() + ns;
+  for (;;) {
+    uint64_t now = mono_ns();
+    if (now >= end || ctx.stopped()) break;
+    uint64_t chunk = end - now < kStopPollNs ? end - now : kStopPollNs;
+    timespec ts = ns_to_timespec(chunk);
+    nanosleep(&ts, nullptr);
+  }
+  ctx.tel->after_block();
+}
+
+}  // namespace ktstr::workload

@@ -1,0 +1,79 @@
+// WorkerReport: everything one worker measured (workload.md "WorkerReport").
+// Crosses the report pipe as CBOR; JSON field names are the public schema.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "util/result.hpp"
+
+namespace ktstr::workload {
+
+struct Migration {
+  uint64_t at_ns = 0;  // since the worker's start handshake
+  int from_cpu = -1;
+  int to_cpu = -1;
+};
+
+// Why a sentinel report stands in for a worker that produced none.
+struct ExitInfo {
+  enum class Kind { kExited, kSignaled, kTimedOut, kWaitFailed, kPanicked };
+  Kind kind = Kind::kExited;
+  int code = 0;         // kExited: exit status; kSignaled: signal; kWaitFailed: errno
+  std::string message;  // kPanicked: what the worker threw; others: human text
+};
+
+struct WorkerReport {
+  pid_t tid = 0;
+  size_t worker_index = 0;  // position in worker_pids() order
+  size_t group_idx = 0;
+  std::string work_type;
+  uint64_t work_units = 0;
+  uint64_t iterations = 0;
+  uint64_t cpu_time_ns = 0;   // CLOCK_THREAD_CPUTIME_ID over the run
+  uint64_t wall_time_ns = 0;  // start handshake to loop exit
+  uint64_t off_cpu_ns = 0;    // wall - cpu
+  uint64_t migration_count = 0;
+  std::set<int> cpus_used;
+  std::vector<Migration> migrations;  // capped; migration_count is the true total
+  double max_gap_ms = 0;
+  int max_gap_cpu = -1;
+  double max_gap_at_ms = 0;
+  std::vector<uint64_t> wake_latencies_ns;  // reservoir sample
+  uint64_t wake_sample_total = 0;
+  std::vector<uint64_t> iteration_costs_ns;  // reservoir sample
+  uint64_t iteration_cost_sample_total = 0;
+  uint64_t schedstat_cpu_time_ns = 0;  // deltas over the run
+  uint64_t schedstat_run_delay_ns = 0;
+  uint64_t schedstat_run_count = 0;
+  bool schedstat_available = false;
+  bool completed = false;
+  std::map<int, uint64_t> numa_pages;  // node -> pages at the end
+  uint64_t vmstat_numa_pages_migrated = 0;
+  std::optional<ExitInfo> exit_info;  // sentinels only
+  bool is_messenger = false;
+  std::string affinity_error;
+  std::vector<std::string> warnings;    // settings that could not be applied
+  std::map<std::string, double> extra;  // work-type specific metrics
+};
+
+void to_json(nlohmann::json& j, const WorkerReport& r);
+void from_json(const nlohmann::json& j, WorkerReport& r);
+std::string to_string(const ExitInfo& e);
+
+std::vector<uint8_t> encode_reports(const std::vector<WorkerReport>& reports);
+Result<std::vector<WorkerReport>> decode_reports(const uint8_t* data, size_t size);
+
+// A report with zeros and completed=false standing in for a lost worker.
+WorkerReport make_sentinel(size_t worker_index, size_t group_idx, pid_t tid,
+                           const std::string& work_type, ExitInfo info);
+
+}  // namespace ktstr::workload

@@ -1,0 +1,77 @@
+#include "workload/telemetry.hpp"
+
+#include "sys/procfs.hpp"
+#include "sys/sched.hpp"
+
+namespace ktstr::workload {
+
+void Telemetry::begin() {
+  if (auto s = sys::read_thread_schedstat(sys::gettid())) {
+    schedstat_ok_ = true;
+    sched_cpu0_ = s->cpu_time_ns;
+    sched_delay0_ = s->run_delay_ns;
+    sched_count0_ = s->run_count;
+  }
+  vmstat_migrated0_ = sys::read_vmstat_counter("numa_pages_migrated").value_or(0);
+  start_ns_ = mono_ns();
+  start_cpu_ns_ = thread_cpu_ns();
+  last_checkpoint_ns_ = start_ns_;
+  cpu_ = sched_getcpu();
+  if (cpu_ >= 0) cpus_used_.insert(cpu_);
+}
+
+void Telemetry::checkpoint() {
+  next_checkpoint_ = units_ - units_ % kCheckpointUnits + kCheckpointUnits;
+  const uint64_t now = mono_ns();
+  const int cpu = sched_getcpu();
+  if (cpu != cpu_ && cpu >= 0) {
+    ++migration_count_;
+    if (migrations_.size() < kMaxMigrationsKept) {
+      migrations_.push_back({now - start_ns_, cpu_, cpu});
+    }
+    cpus_used_.insert(cpu);
+    cpu_ = cpu;
+  }
+  const uint64_t gap = now - last_checkpoint_ns_;
+  if (gap > max_gap_ns_) {
+    max_gap_ns_ = gap;
+    max_gap_cpu_ = cpu;
+    max_gap_at_ns_ = now - start_ns_;
+  }
+  last_checkpoint_ns_ = now;
+}
+
+void Telemetry::finish(WorkerReport& r) {
+  const uint64_t end = mono_ns();
+  r.cpu_time_ns = thread_cpu_ns() - start_cpu_ns_;
+  r.wall_time_ns = end - start_ns_;
+  r.off_cpu_ns = r.wall_time_ns > r.cpu_time_ns ? r.wall_time_ns - r.cpu_time_ns : 0;
+  r.work_units = units_;
+  r.iterations = iterations_;
+  r.migration_count = migration_count_;
+  r.migrations = std::move(migrations_);
+  r.cpus_used = std::move(cpus_used_);
+  r.max_gap_ms = static_cast<double>(max_gap_ns_) / 1e6;
+  r.max_gap_cpu = max_gap_cpu_;
+  r.max_gap_at_ms = static_cast<double>(max_gap_at_ns_) / 1e6;
+  r.wake_sample_total = wake_.total();
+  r.wake_latencies_ns = wake_.take();
+  r.iteration_cost_sample_total = cost_.total();
+  r.iteration_costs_ns = cost_.take();
+  r.is_messenger = messenger_;
+  r.extra = std::move(extra_);
+  if (schedstat_ok_) {
+    if (auto s = sys::read_thread_schedstat(sys::gettid())) {
+      r.schedstat_available = true;
+      r.schedstat_cpu_time_ns = s->cpu_time_ns - sched_cpu0_;
+      r.schedstat_run_delay_ns = s->run_delay_ns - sched_delay0_;
+      r.schedstat_run_count = s->run_count - sched_count0_;
+    }
+  }
+  r.numa_pages = sys::read_self_numa_pages();
+  const uint64_t migrated = sys::read_vmstat_counter("numa_pages_migrated").value_or(0);
+  r.vmstat_numa_pages_migrated = migrated > vmstat_migrated0_ ? migrated - vmstat_migrated0_ : 0;
+  r.completed = true;
+}
+
+}  // namespace ktstr::workload

@@ -1,0 +1,82 @@
+// Per-worker telemetry (workload.md "Telemetry rules").
+//
+// Hot-path calls (add_units, iteration) are inline and syscall-free except
+// for the checkpoint every kCheckpointUnits work units, which reads the CPU
+// (rseq/vDSO backed sched_getcpu) and the monotonic clock (vDSO).
+#pragma once
+
+#include <sched.h>
+
+#include <atomic>
+#include <cstdint>
+
+#include "util/clock.hpp"
+#include "workload/report.hpp"
+#include "workload/reservoir.hpp"
+
+namespace ktstr::workload {
+
+inline constexpr uint64_t kCheckpointUnits = 1024;
+inline constexpr size_t kMaxMigrationsKept = 10000;
+
+class Telemetry {
+ public:
+  // `iter_slot` is this worker's shared iteration counter (may be null).
+  explicit Telemetry(std::atomic<uint64_t>* iter_slot = nullptr, uint64_t seed = 1)
+      : iter_slot_(iter_slot),
+        wake_(kReservoirCap, seed * 2 + 1),
+        cost_(kReservoirCap, seed * 2 + 3) {}
+
+  // Called at the start handshake: the run's clocks begin here.
+  void begin();
+
+  void add_units(uint64_t n) {
+    units_ += n;
+    if (units_ >= next_checkpoint_) checkpoint();
+  }
+  void iteration() {
+    ++iterations_;
+    if (iter_slot_ != nullptr) iter_slot_->store(iterations_, std::memory_order_relaxed);
+  }
+  void wake_sample(uint64_t ns) { wake_.add(ns); }
+  void cost_sample(uint64_t ns) { cost_.add(ns); }
+  // After a deliberate block (sleep, wait): the time blocked is not a
+  // scheduling gap, so restart the gap clock.
+  void after_block() { last_checkpoint_ns_ = mono_ns(); }
+  void set_messenger() { messenger_ = true; }
+  void set_extra(const std::string& key, double v) { extra_[key] = v; }
+  uint64_t units() const { return units_; }
+  uint64_t iterations() const { return iterations_; }
+  uint64_t start_ns() const { return start_ns_; }
+
+  // Ends the run: fills every measured field of `r` (tid, group and
+  // work-type fields are left to the caller).
+  void finish(WorkerReport& r);
+
+ private:
+  void checkpoint();
+
+  std::atomic<uint64_t>* iter_slot_;
+  uint64_t units_ = 0;
+  uint64_t iterations_ = 0;
+  uint64_t next_checkpoint_ = kCheckpointUnits;
+  uint64_t start_ns_ = 0;
+  uint64_t start_cpu_ns_ = 0;
+  uint64_t last_checkpoint_ns_ = 0;
+  int cpu_ = -1;
+  uint64_t migration_count_ = 0;
+  std::vector<Migration> migrations_;
+  std::set<int> cpus_used_;
+  uint64_t max_gap_ns_ = 0;
+  int max_gap_cpu_ = -1;
+  uint64_t max_gap_at_ns_ = 0;
+  Reservoir wake_;
+  Reservoir cost_;
+  bool messenger_ = false;
+  std::map<std::string, double> extra_;
+  uint64_t sched_cpu0_ = 0, sched_delay0_ = 0, sched_count0_ = 0;
+  bool schedstat_ok_ = false;
+  uint64_t vmstat_migrated0_ = 0;
+};
+
+}  // namespace ktstr::workload

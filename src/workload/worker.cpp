@@ -1,0 +1,147 @@
+#include "workload/worker.hpp"
+
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "sys/sched.hpp"
+
+namespace ktstr::workload {
+namespace {
+
+constexpr int kMpolDefault = 0, kMpolPreferred = 1, kMpolBind = 2, kMpolInterleave = 3,
+              kMpolLocal = 4, kMpolPreferredMany = 5, kMpolWeightedInterleave = 6;
+
+void warn(WorkerReport& r, std::string what) {
+  r.warnings.push_back(std::move(what));
+}
+
+void apply_policy(const SchedPolicy& p, WorkerReport& r) {
+  using K = SchedPolicy::Kind;
+  int policy = SCHED_OTHER;
+  switch (p.kind) {
+    case K::kNormal:
+      return;
+    case K::kBatch:
+      policy = SCHED_BATCH;
+      break;
+    case K::kIdle:
+      policy = SCHED_IDLE;
+      break;
+    case K::kFifo:
+      policy = SCHED_FIFO;
+      break;
+    case K::kRoundRobin:
+      policy = SCHED_RR;
+      break;
+    case K::kDeadline:
+      policy = sys::kSchedDeadline;
+      break;
+  }
+  int rc = sys::sched_setattr(0, policy, p.is_realtime() ? p.priority : 0, 0, p.runtime_ns,
+                              p.deadline_ns, p.period_ns);
+  if (rc != 0) {
+    warn(r, fmt::format("sched policy {} not applied: {}{}", to_string(p), std::strerror(errno),
+                        p.needs_cap_sys_nice() ? " (needs CAP_SYS_NICE)" : ""));
+  }
+}
+
+void apply_mempolicy(const MemPolicy& p, uint32_t flags, WorkerReport& r) {
+  using K = MemPolicy::Kind;
+  int mode = kMpolDefault;
+  switch (p.kind) {
+    case K::kDefault:
+      return;
+    case K::kLocal:
+      mode = kMpolLocal;
+      break;
+    case K::kBind:
+      mode = kMpolBind;
+      break;
+    case K::kPreferred:
+      mode = kMpolPreferred;
+      break;
+    case K::kInterleave:
+      mode = kMpolInterleave;
+      break;
+    case K::kPreferredMany:
+      mode = kMpolPreferredMany;
+      break;
+    case K::kWeightedInterleave:
+      mode = kMpolWeightedInterleave;
+      break;
+  }
+  // The kernel decrements maxnode before reading the mask, so pass
+  // highest node + 2 bits.
+  int max_node = p.nodes.empty() ? 0 : *p.nodes.rbegin();
+  const size_t bits = static_cast<size_t>(max_node) + 2;
+  std::vector<unsigned long> mask((bits + 63) / 64, 0);
+  for (int n : p.nodes) mask[static_cast<size_t>(n) / 64] |= 1UL << (n % 64);
+  long rc = p.kind == K::kLocal
+                ? syscall(SYS_set_mempolicy, mode | static_cast<int>(flags), nullptr, 0UL)
+                : syscall(SYS_set_mempolicy, mode | static_cast<int>(flags), mask.data(), bits);
+  if (rc != 0) warn(r, fmt::format("mem policy not applied: {}", std::strerror(errno)));
+}
+
+}  // namespace
+
+void apply_worker_settings(const GroupPlan& g, const std::optional<CpuSet>& cpus, WorkerReport& r) {
+  const WorkSpec& s = g.spec;
+  if (cpus) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    for (int c : *cpus) CPU_SET(c, &set);
+    if (sched_setaffinity(0, sizeof set, &set) != 0) {
+      r.affinity_error = fmt::format("sched_setaffinity({}) failed: {}", format_cpu_list(*cpus),
+                                     std::strerror(errno));
+    }
+  }
+  apply_policy(s.sched_policy, r);
+  apply_mempolicy(s.mem_policy, s.mpol_flags, r);
+  if (s.nice) {
+    // PRIO_PROCESS with who=0 acts on the calling thread on Linux.
+    if (setpriority(PRIO_PROCESS, 0, *s.nice) != 0) {
+      warn(r, fmt::format("nice {} not applied: {}", *s.nice, std::strerror(errno)));
+    }
+  }
+  if (!s.comm.empty()) prctl(PR_SET_NAME, s.comm.substr(0, 15).c_str(), 0, 0, 0);
+  if (s.gid && syscall(SYS_setresgid, *s.gid, *s.gid, *s.gid) != 0) {
+    warn(r, fmt::format("gid {} not applied: {}", *s.gid, std::strerror(errno)));
+  }
+  if (s.uid && syscall(SYS_setresuid, *s.uid, *s.uid, *s.uid) != 0) {
+    warn(r, fmt::format("uid {} not applied: {}", *s.uid, std::strerror(errno)));
+  }
+}
+
+WorkerReport run_worker_loop(WorkerContext& ctx, WorkerReport report) {
+  ctx.tel->begin();
+  ctx.type->run(ctx);
+  ctx.tel->finish(report);
+  return report;
+}
+
+std::optional<WorkerReport> run_worker(WorkerContext& ctx, const GroupPlan& g,
+                                       const std::function<bool()>& wait_start) {
+  WorkerReport report;
+  report.worker_index = ctx.worker_index;
+  report.group_idx = g.group_idx;
+  report.work_type = g.def->name;
+  ctx.tid = sys::gettid();
+  report.tid = ctx.tid;
+  apply_worker_settings(g, g.worker_cpus[ctx.worker_index_in_group], report);
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0) {
+    for (int c = 0; c < CPU_SETSIZE; ++c) {
+      if (CPU_ISSET(c, &set)) ctx.allowed_cpus.insert(c);
+    }
+  }
+  if (!wait_start()) return std::nullopt;
+  return run_worker_loop(ctx, std::move(report));
+}
+
+}  // namespace ktstr::workload

@@ -1,0 +1,8 @@
+#include "workload/work_type.hpp"
+#include "workload/work_types/families.hpp"
+
+namespace ktstr::workload {
+
+void register_sched_work_types(WorkTypeRegistry& /*reg*/) {}
+
+}  // namespace ktstr::workload

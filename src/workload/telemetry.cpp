@@ -60,6 +60,7 @@ void Telemetry::finish(WorkerReport& r) {
   r.iteration_costs_ns = cost_.take();
   r.is_messenger = messenger_;
   r.extra = std::move(extra_);
+  for (auto& w : warnings_) r.warnings.push_back(std::move(w));
   if (schedstat_ok_) {
     if (auto s = sys::read_thread_schedstat(sys::gettid())) {
       r.schedstat_available = true;

@@ -45,6 +45,9 @@ class Telemetry {
   void after_block() { last_checkpoint_ns_ = mono_ns(); }
   void set_messenger() { messenger_ = true; }
   void set_extra(const std::string& key, double v) { extra_[key] = v; }
+  // A setting or capability the work type had to do without; lands in
+  // WorkerReport::warnings. Call once per condition, not per iteration.
+  void warn(std::string what) { warnings_.push_back(std::move(what)); }
   uint64_t units() const { return units_; }
   uint64_t iterations() const { return iterations_; }
   uint64_t start_ns() const { return start_ns_; }
@@ -74,6 +77,7 @@ class Telemetry {
   Reservoir cost_;
   bool messenger_ = false;
   std::map<std::string, double> extra_;
+  std::vector<std::string> warnings_;
   uint64_t sched_cpu0_ = 0, sched_delay0_ = 0, sched_count0_ = 0;
   bool schedstat_ok_ = false;
   uint64_t vmstat_migrated0_ = 0;

@@ -8,7 +8,6 @@
 #include <cerrno>
 #include <filesystem>
 #include <map>
-#include <optional>
 #include <set>
 
 #include "topology/cpuset_math.hpp"
@@ -53,50 +52,57 @@ class SysfsReader {
     return environment_error(std::move(message), 0, std::move(path));
   }
 
-  // Text of `path`; nullopt when it does not exist.
-  static Result<std::optional<std::string>> read_optional(const std::string& path) {
+  struct FileText {
+    bool found = false;
+    std::string text;
+  };
+
+  // The file's text; found = false when it does not exist.
+  static Result<FileText> read_text(const std::string& path) {
     auto text = read_file(path);
-    if (text) return std::optional<std::string>(std::move(*text));
-    if (text.error().err == ENOENT) return std::optional<std::string>();
+    if (text) return FileText{true, std::move(*text)};
+    if (text.error().err == ENOENT) return FileText{};
     return environment_error("cannot read topology file", text.error().err, path);
   }
 
+  // The parsed file, or `fallback` when it does not exist.
   template <class T, class Parse>
-  static Result<std::optional<T>> read_parsed(const std::string& path, Parse parse) {
-    auto text = read_optional(path);
-    if (!text) return unexpected(text.error());
-    if (!*text) return std::optional<T>();
-    auto v = parse(**text);
+  static Result<T> read_or(const std::string& path, Parse parse, T fallback) {
+    auto f = read_text(path);
+    if (!f) return unexpected(f.error());
+    if (!f->found) return fallback;
+    auto v = parse(f->text);
     if (!v) return env_error(v.error().message, path);
-    return std::optional<T>(std::move(*v));
+    return std::move(*v);
   }
 
+  static Result<CpuSet> parse_list(std::string_view text) { return parse_cpu_list(text); }
+
   static Result<CpuSet> read_list(const std::string& path) {
-    auto v = read_parsed<CpuSet>(path, [](std::string_view s) { return parse_cpu_list(s); });
-    if (!v) return unexpected(v.error());
-    if (!*v) return env_error("does not exist; is sysfs mounted under that root?", path);
-    return std::move(**v);
+    auto f = read_text(path);
+    if (!f) return unexpected(f.error());
+    if (!f->found) return env_error("does not exist; is sysfs mounted under that root?", path);
+    auto v = parse_cpu_list(f->text);
+    if (!v) return env_error(v.error().message, path);
+    return std::move(*v);
   }
 
   Result<Topology::RawCpu> read_cpu(int cpu) const {
     std::string dir = fmt::format("{}/cpu{}", cpu_dir_, cpu);
     Topology::RawCpu r;
     r.id = cpu;
-    auto core = read_parsed<int>(dir + "/topology/core_id", parse_sysfs_int);
+    auto core = read_or(dir + "/topology/core_id", parse_sysfs_int, cpu);
     if (!core) return unexpected(core.error());
-    r.core_id = core->value_or(cpu);
-    auto package = read_parsed<int>(dir + "/topology/physical_package_id", parse_sysfs_int);
+    r.core_id = *core;
+    auto package = read_or(dir + "/topology/physical_package_id", parse_sysfs_int, 0);
     if (!package) return unexpected(package.error());
-    r.package_id = package->value_or(0);
-    auto parse_list = [](std::string_view s) { return parse_cpu_list(s); };
-    auto siblings = read_parsed<CpuSet>(dir + "/topology/thread_siblings_list", parse_list);
+    r.package_id = *package;
+    // thread_siblings_list is the classic name, core_cpus_list the newer one.
+    auto siblings = read_or(dir + "/topology/core_cpus_list", parse_list, CpuSet{cpu});
     if (!siblings) return unexpected(siblings.error());
-    if (!*siblings) {
-      // Newer kernels also call it core_cpus_list.
-      siblings = read_parsed<CpuSet>(dir + "/topology/core_cpus_list", parse_list);
-      if (!siblings) return unexpected(siblings.error());
-    }
-    r.siblings = siblings->value_or(CpuSet{cpu});
+    siblings = read_or(dir + "/topology/thread_siblings_list", parse_list, *siblings);
+    if (!siblings) return unexpected(siblings.error());
+    r.siblings = std::move(*siblings);
     auto l3 = read_l3(dir + "/cache");
     if (!l3) return unexpected(l3.error());
     r.l3 = std::move(*l3);
@@ -109,21 +115,24 @@ class SysfsReader {
       std::string dir = fmt::format("{}/index{}", cache_dir, i);
       std::error_code ec;
       if (!std::filesystem::is_directory(dir, ec)) return CpuSet{};
-      auto level = read_parsed<int>(dir + "/level", parse_sysfs_int);
+      auto level = read_or(dir + "/level", parse_sysfs_int, 0);
       if (!level) return unexpected(level.error());
-      if (level->value_or(0) != 3) continue;
-      auto type = read_optional(dir + "/type");
+      if (*level != 3) continue;
+      auto type = read_text(dir + "/type");
       if (!type) return unexpected(type.error());
-      if (*type && type->value().rfind("Instruction", 0) == 0) continue;
+      if (type->text.rfind("Instruction", 0) == 0) continue;
       return read_list(dir + "/shared_cpu_list");
     }
   }
 
   Result<std::vector<int>> node_ids() const {
-    auto listed = read_parsed<CpuSet>(node_dir_ + "/online",
-                                      [](std::string_view s) { return parse_cpu_list(s); });
-    if (!listed) return unexpected(listed.error());
-    if (*listed) return std::vector<int>((*listed)->begin(), (*listed)->end());
+    auto online = read_text(node_dir_ + "/online");
+    if (!online) return unexpected(online.error());
+    if (online->found) {
+      auto ids = parse_cpu_list(online->text);
+      if (!ids) return env_error(ids.error().message, node_dir_ + "/online");
+      return std::vector<int>(ids->begin(), ids->end());
+    }
     // No online file (seen in trimmed copies): take the nodeN directories.
     std::set<int> ids;
     std::error_code ec;
@@ -145,6 +154,7 @@ class SysfsReader {
     if (!ids) return unexpected(ids.error());
     if (ids->empty()) return env_error("no NUMA nodes found", node_dir_);
     std::vector<NumaNode> nodes;
+    nodes.reserve(ids->size());
     for (int id : *ids) {
       auto n = read_node(id, ids->size());
       if (!n) return unexpected(n.error());
@@ -161,16 +171,16 @@ class SysfsReader {
     auto cpus = read_list(dir + "/cpulist");
     if (!cpus) return unexpected(cpus.error());
     n.cpus = std::move(*cpus);
-    auto mem = read_parsed<uint64_t>(dir + "/meminfo", parse_node_memtotal_bytes);
+    auto mem = read_or(dir + "/meminfo", parse_node_memtotal_bytes, uint64_t{0});
     if (!mem) return unexpected(mem.error());
-    n.memory_bytes = mem->value_or(0);
-    auto dist = read_parsed<std::vector<int>>(dir + "/distance", parse_distances);
+    n.memory_bytes = *mem;
+    auto dist = read_or(dir + "/distance", parse_distances, std::vector<int>{});
     if (!dist) return unexpected(dist.error());
-    if (*dist && (*dist)->size() != node_count) {
-      return env_error(fmt::format("{} distances for {} online nodes", (*dist)->size(), node_count),
+    if (!dist->empty() && dist->size() != node_count) {
+      return env_error(fmt::format("{} distances for {} online nodes", dist->size(), node_count),
                        dir + "/distance");
     }
-    n.distances = dist->value_or(std::vector<int>{});
+    n.distances = std::move(*dist);
     return n;
   }
 

@@ -13,6 +13,20 @@ namespace {
 constexpr int kLocalDistance = 10;
 constexpr int kRemoteDistance = 20;
 
+std::vector<CpuSet> cpus_of(const std::vector<Llc>& llcs) {
+  std::vector<CpuSet> out;
+  out.reserve(llcs.size());
+  for (const auto& l : llcs) out.push_back(l.cpus);
+  return out;
+}
+
+std::vector<CpuSet> cpus_of(const std::vector<NumaNode>& nodes) {
+  std::vector<CpuSet> out;
+  out.reserve(nodes.size());
+  for (const auto& n : nodes) out.push_back(n.cpus);
+  return out;
+}
+
 std::string index_range(int count) {
   if (count <= 0) return "none";
   if (count == 1) return "0";
@@ -176,27 +190,19 @@ Result<CpuSet> Topology::range(double start_frac, double end_frac) const {
 }
 
 Result<CpuSet> Topology::llc_aligned(int index, int of) const {
-  std::vector<CpuSet> groups;
-  for (const auto& l : llcs_) groups.push_back(l.cpus);
-  return group_part(split_by_groups(groups, usable_cpus()), index, of, "LLC");
+  return group_part(split_by_groups(cpus_of(llcs_), usable_cpus()), index, of, "LLC");
 }
 
 Result<CpuSet> Topology::numa_aligned(int index, int of) const {
-  std::vector<CpuSet> groups;
-  for (const auto& n : nodes_) groups.push_back(n.cpus);
-  return group_part(split_by_groups(groups, usable_cpus()), index, of, "NUMA node");
+  return group_part(split_by_groups(cpus_of(nodes_), usable_cpus()), index, of, "NUMA node");
 }
 
 std::vector<CpuSet> Topology::split_by_llc(const CpuSet& cpus) const {
-  std::vector<CpuSet> groups;
-  for (const auto& l : llcs_) groups.push_back(l.cpus);
-  return split_by_groups(groups, cpus);
+  return split_by_groups(cpus_of(llcs_), cpus);
 }
 
 std::vector<CpuSet> Topology::split_by_node(const CpuSet& cpus) const {
-  std::vector<CpuSet> groups;
-  for (const auto& n : nodes_) groups.push_back(n.cpus);
-  return split_by_groups(groups, cpus);
+  return split_by_groups(cpus_of(nodes_), cpus);
 }
 
 }  // namespace ktstr::topo

@@ -115,7 +115,12 @@ TEST(TopologySysfs, NoL3FallsBackToPackagesAndNoNodeDirToOneNode) {
   EXPECT_EQ(t.llcs()[1].cpus, (CpuSet{2}));
   EXPECT_EQ(t.cpus()[2].package_id, 1);
   EXPECT_EQ(t.cpus()[2].core_id, 0);
+  // Siblings come from core_cpus_list (no thread_siblings_list here); the
+  // offline CPU 3 is dropped from CPU 2's.
+  EXPECT_EQ(t.cpus()[0].siblings, (CpuSet{0, 1}));
   EXPECT_EQ(t.cpus()[2].siblings, (CpuSet{2}));
+  EXPECT_EQ(t.threads_per_core(), 2);
+  EXPECT_EQ(t.smt_pairs(), (std::vector<std::pair<int, int>>{{0, 1}}));
   ASSERT_EQ(t.num_nodes(), 1);
   EXPECT_EQ(t.nodes()[0].cpus, (CpuSet{0, 1, 2}));
   EXPECT_EQ(t.nodes()[0].memory_bytes, 0u);

@@ -114,6 +114,8 @@ class Topology {
   std::vector<CpuSet> split_by_node(const CpuSet& cpus) const;
 
  private:
+  Topology() = default;  // only the factories build one
+
   // What a source knows about one CPU before LLCs are numbered. An empty
   // l3 means "no L3 seen": the LLC is then the CPU's package.
   struct RawCpu {

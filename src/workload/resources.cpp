@@ -20,6 +20,7 @@ std::vector<int> SharedResources::all_pipe_fds() const {
 
 Result<std::shared_ptr<SharedResources>> allocate_resources(std::vector<GroupPlan> plans) {
   auto res = std::make_shared<SharedResources>();
+  (void)numa_telemetry_enabled();  // cache before fork: children inherit the answer
   for (const auto& g : plans) res->total_workers += g.num_workers;
   auto counters = SharedMapping::create(std::max<size_t>(res->total_workers, 1) * 8);
   if (!counters) return unexpected(with_context(counters.error(), "iteration counters"));

@@ -2,8 +2,20 @@
 
 #include "sys/procfs.hpp"
 #include "sys/sched.hpp"
+#include "util/cpu_list.hpp"
+#include "util/file_io.hpp"
 
 namespace ktstr::workload {
+
+bool numa_telemetry_enabled() {
+  static const bool enabled = [] {
+    auto online = read_file("/sys/devices/system/node/online");
+    if (!online) return false;
+    auto nodes = parse_cpu_list(*online);
+    return nodes && nodes->size() > 1;
+  }();
+  return enabled;
+}
 
 void Telemetry::begin() {
   if (auto s = sys::read_thread_schedstat(sys::gettid())) {
@@ -12,7 +24,9 @@ void Telemetry::begin() {
     sched_delay0_ = s->run_delay_ns;
     sched_count0_ = s->run_count;
   }
-  vmstat_migrated0_ = sys::read_vmstat_counter("numa_pages_migrated").value_or(0);
+  if (numa_telemetry_enabled()) {
+    vmstat_migrated0_ = sys::read_vmstat_counter("numa_pages_migrated").value_or(0);
+  }
   start_ns_ = mono_ns();
   start_cpu_ns_ = thread_cpu_ns();
   last_checkpoint_ns_ = start_ns_;
@@ -69,9 +83,11 @@ void Telemetry::finish(WorkerReport& r) {
       r.schedstat_run_count = s->run_count - sched_count0_;
     }
   }
-  r.numa_pages = sys::read_self_numa_pages();
-  const uint64_t migrated = sys::read_vmstat_counter("numa_pages_migrated").value_or(0);
-  r.vmstat_numa_pages_migrated = migrated > vmstat_migrated0_ ? migrated - vmstat_migrated0_ : 0;
+  if (numa_telemetry_enabled()) {
+    r.numa_pages = sys::read_self_numa_pages();
+    const uint64_t migrated = sys::read_vmstat_counter("numa_pages_migrated").value_or(0);
+    r.vmstat_numa_pages_migrated = migrated > vmstat_migrated0_ ? migrated - vmstat_migrated0_ : 0;
+  }
   r.completed = true;
 }
 

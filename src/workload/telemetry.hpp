@@ -19,6 +19,12 @@ namespace ktstr::workload {
 inline constexpr uint64_t kCheckpointUnits = 1024;
 inline constexpr size_t kMaxMigrationsKept = 10000;
 
+// NUMA telemetry (numa_maps walk, vmstat migration counter) costs ~200 us per
+// worker and can only say "everything is on node 0" on a single-node machine,
+// so it is collected only when more than one node is online. Cached; prime it
+// in the parent before forking.
+bool numa_telemetry_enabled();
+
 class Telemetry {
  public:
   // `iter_slot` is this worker's shared iteration counter (may be null).

@@ -25,9 +25,9 @@ inline Result<std::vector<workload::WorkerReport>> run_workload_for(
 }
 
 // Shorthand: `workers` of `type` with params, fork mode unless told.
-inline workload::WorkloadConfig make_config(
-    const std::string& type, size_t workers, std::map<std::string, std::string> params = {},
-    workload::CloneMode mode = workload::CloneMode::kFork) {
+inline workload::WorkloadConfig make_config(const std::string& type, size_t workers,
+                                            std::map<std::string, std::string> params = {},
+                                            workload::CloneMode mode = workload::CloneMode::kFork) {
   workload::WorkloadConfig c;
   c.work.name = type;
   c.work.params = std::move(params);

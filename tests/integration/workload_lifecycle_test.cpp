@@ -19,7 +19,9 @@ using workload::CloneMode;
 using workload::ExitInfo;
 using workload::WorkloadHandle;
 
-bool pid_alive(pid_t pid) { return kill(pid, 0) == 0; }
+bool pid_alive(pid_t pid) {
+  return kill(pid, 0) == 0;
+}
 
 TEST(WorkloadLifecycle, ExplicitStartCollectsEveryWorker) {
   LeakChecker leaks;
@@ -152,8 +154,8 @@ TEST(WorkloadThreads, PublishTidsAndReport) {
 
 TEST(WorkloadThreads, ExceptionBecomesPanickedSentinel) {
   testing::register_test_work_types();
-  auto reports = testing::run_workload_for(make_config("test_throw", 2, {}, CloneMode::kThread),
-                                           50'000'000);
+  auto reports =
+      testing::run_workload_for(make_config("test_throw", 2, {}, CloneMode::kThread), 50'000'000);
   ASSERT_TRUE(reports);
   ASSERT_EQ(reports->size(), 2u);
   for (const auto& r : *reports) {
@@ -166,8 +168,8 @@ TEST(WorkloadThreads, ExceptionBecomesPanickedSentinel) {
 
 TEST(WorkloadThreads, JoinTimeoutBecomesTimedOutSentinel) {
   testing::register_test_work_types();
-  auto reports = testing::run_workload_for(make_config("test_hang", 1, {}, CloneMode::kThread),
-                                           50'000'000);
+  auto reports =
+      testing::run_workload_for(make_config("test_hang", 1, {}, CloneMode::kThread), 50'000'000);
   ASSERT_TRUE(reports);
   ASSERT_EQ(reports->size(), 1u);
   EXPECT_FALSE((*reports)[0].completed);

@@ -70,8 +70,8 @@ WorkerReport sample_report() {
 }
 
 TEST(Report, CborRoundTrip) {
-  auto bytes = encode_reports({sample_report(), make_sentinel(4, 2, 99, "spin_wait",
-                                                              {ExitInfo::Kind::kSignaled, 9, ""})});
+  auto bytes = encode_reports(
+      {sample_report(), make_sentinel(4, 2, 99, "spin_wait", {ExitInfo::Kind::kSignaled, 9, ""})});
   auto back = decode_reports(bytes.data(), bytes.size());
   ASSERT_TRUE(back) << back.error().describe();
   ASSERT_EQ(back->size(), 2u);
@@ -94,12 +94,29 @@ TEST(Report, GarbageIsAnError) {
 
 TEST(Report, JsonUsesSpecFieldNames) {
   nlohmann::json j = sample_report();
-  for (const char* key : {"tid", "work_units", "cpu_time_ns", "wall_time_ns", "off_cpu_ns",
-                          "migration_count", "cpus_used", "migrations", "max_gap_ms",
-                          "max_gap_cpu", "max_gap_at_ms", "wake_latencies_ns", "wake_sample_total",
-                          "iteration_costs_ns", "iteration_cost_sample_total", "iterations",
-                          "completed", "numa_pages", "vmstat_numa_pages_migrated", "exit_info",
-                          "is_messenger", "group_idx", "affinity_error"}) {
+  for (const char* key : {"tid",
+                          "work_units",
+                          "cpu_time_ns",
+                          "wall_time_ns",
+                          "off_cpu_ns",
+                          "migration_count",
+                          "cpus_used",
+                          "migrations",
+                          "max_gap_ms",
+                          "max_gap_cpu",
+                          "max_gap_at_ms",
+                          "wake_latencies_ns",
+                          "wake_sample_total",
+                          "iteration_costs_ns",
+                          "iteration_cost_sample_total",
+                          "iterations",
+                          "completed",
+                          "numa_pages",
+                          "vmstat_numa_pages_migrated",
+                          "exit_info",
+                          "is_messenger",
+                          "group_idx",
+                          "affinity_error"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
 }
@@ -131,8 +148,9 @@ TEST(Procfs, Parsers) {
       "7f00 default anon=3 dirty=3 N0=2 N1=1 kernelpagesize_kB=4\n"
       "7f10 bind:0 file=/x mapped=5 N0=5 kernelpagesize_kB=4\n");
   EXPECT_EQ(pages, (std::map<int, uint64_t>{{0, 7}, {1, 1}}));
-  EXPECT_EQ(sys::parse_vmstat_counter("numa_hit 5\nnuma_pages_migrated 12\n", "numa_pages_migrated"),
-            12u);
+  EXPECT_EQ(
+      sys::parse_vmstat_counter("numa_hit 5\nnuma_pages_migrated 12\n", "numa_pages_migrated"),
+      12u);
   EXPECT_FALSE(sys::parse_vmstat_counter("numa_pages_migrated_x 1\n", "numa_pages_migrated"));
 }
 

@@ -1,0 +1,157 @@
+// ktstr-bench: prints the engine's cost as ratios against floors measured
+// in the same run (see docs/benchmarks.md).
+//
+//   futex_wake_p50_ratio            our futex_ping_pong (spin_iters=0) p50 wake
+//                                   / bare futex ping-pong p50, same CPUs (target <= 1.2)
+//   spawn_collect_per_worker_ratio  spawn+start+stop_and_collect per fork worker at N=64
+//                                   / bare fork+pipe+waitpid per child (target <= 2.0)
+//   telemetry_throughput_ratio      spin_wait units/s / the same loop without telemetry
+//                                   (target >= 0.97)
+//   parent_peak_rss_mib             parent max RSS for 256 futex_ping_pong workers run
+//                                   10 s and collected (target < 512)
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "bench/floors.hpp"
+#include "util/clock.hpp"
+#include "util/stats.hpp"
+#include "workload/handle.hpp"
+
+namespace ktstr::bench {
+namespace {
+
+using workload::WorkloadConfig;
+using workload::WorkloadHandle;
+
+WorkloadConfig config(const std::string& type, size_t n, std::map<std::string, std::string> p) {
+  WorkloadConfig c;
+  c.work.name = type;
+  c.num_workers = n;
+  c.work.params = std::move(p);
+  return c;
+}
+
+std::vector<workload::WorkerReport> run(WorkloadHandle& h, uint64_t ns) {
+  h.start();
+  timespec ts = ns_to_timespec(ns);
+  nanosleep(&ts, nullptr);
+  return h.stop_and_collect();
+}
+
+double futex_ratio(uint64_t ns, nlohmann::json& out) {
+  const int cpu_b = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 1 : 0;
+  auto bare = bare_futex_ping_pong(0, cpu_b, ns);
+  auto h = WorkloadHandle::spawn(config("futex_ping_pong", 2, {{"spin_iters", "0"}}));
+  if (!h) return -1;
+  (void)h->set_affinity(0, {0});
+  (void)h->set_affinity(1, {cpu_b});
+  std::vector<uint64_t> ours;
+  for (const auto& r : run(*h, ns)) {
+    ours.insert(ours.end(), r.wake_latencies_ns.begin(), r.wake_latencies_ns.end());
+  }
+  double bare_p50 = static_cast<double>(percentile(bare, 50));
+  double our_p50 = static_cast<double>(percentile(ours, 50));
+  out["futex_wake_p50_ns"] = our_p50;
+  out["futex_wake_p50_floor_ns"] = bare_p50;
+  return bare_p50 > 0 ? our_p50 / bare_p50 : -1;
+}
+
+double spawn_ratio(int n, int rounds, nlohmann::json& out) {
+  std::vector<double> ours, floor;
+  for (int i = 0; i < rounds; ++i) {
+    floor.push_back(bare_spawn_collect_ns_per_child(n));
+    const uint64_t t0 = mono_ns();
+    // Workers that sleep, so the measurement is the pipeline, not 64 spinners
+    // competing for the CPUs.
+    auto h = WorkloadHandle::spawn(
+        config("bursty", static_cast<size_t>(n), {{"burst", "1us"}, {"sleep", "10s"}}));
+    if (!h) return -1;
+    auto reports = h->stop_and_collect();
+    ours.push_back(static_cast<double>(mono_ns() - t0) / n);
+  }
+  std::sort(ours.begin(), ours.end());
+  std::sort(floor.begin(), floor.end());
+  double o = ours[ours.size() / 2], f = floor[floor.size() / 2];
+  out["spawn_collect_ns_per_worker"] = o;
+  out["spawn_collect_floor_ns_per_child"] = f;
+  return o / f;
+}
+
+double telemetry_ratio(uint64_t ns, nlohmann::json& out) {
+  double bare = bare_spin_units_per_sec(0, ns);
+  auto c = config("spin_wait", 1, {});
+  c.affinity.kind = workload::AffinityIntent::Kind::kExact;
+  c.affinity.cpus = {0};
+  auto h = WorkloadHandle::spawn(c);
+  if (!h) return -1;
+  auto reports = run(*h, ns);
+  const auto& r = reports.at(0);
+  double ours = static_cast<double>(r.work_units) * 1e9 / static_cast<double>(r.wall_time_ns);
+  out["spin_units_per_sec"] = ours;
+  out["spin_units_per_sec_floor"] = bare;
+  return ours / bare;
+}
+
+// Runs in a child so ru_maxrss covers exactly this phase.
+double peak_rss_mib(size_t workers, uint64_t ns) {
+  int fds[2];
+  if (pipe(fds) != 0) return -1;
+  pid_t pid = fork();
+  if (pid == 0) {
+    double mib = -1;
+    auto h = WorkloadHandle::spawn(config("futex_ping_pong", workers, {}));
+    if (h) {
+      auto reports = run(*h, ns);
+      rusage ru{};
+      getrusage(RUSAGE_SELF, &ru);
+      mib = static_cast<double>(ru.ru_maxrss) / 1024.0;
+    }
+    [[maybe_unused]] ssize_t w = ::write(fds[1], &mib, sizeof mib);
+    _exit(0);
+  }
+  ::close(fds[1]);
+  double mib = -1;
+  [[maybe_unused]] ssize_t r = ::read(fds[0], &mib, sizeof mib);
+  ::close(fds[0]);
+  waitpid(pid, nullptr, 0);
+  return mib;
+}
+
+}  // namespace
+}  // namespace ktstr::bench
+
+int main(int argc, char** argv) {
+  using namespace ktstr::bench;
+  bool json = false, quick = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--json") == 0)
+      json = true;
+    else if (std::strcmp(argv[i], "--quick") == 0)
+      quick = true;
+    else {
+      fmt::print(stderr, "usage: ktstr-bench [--json] [--quick]\n");
+      return 2;
+    }
+  }
+  const uint64_t phase_ns = quick ? 500'000'000ULL : 3'000'000'000ULL;
+  nlohmann::json out;
+  out["futex_wake_p50_ratio"] = futex_ratio(phase_ns, out);
+  out["spawn_collect_per_worker_ratio"] = spawn_ratio(64, quick ? 1 : 5, out);
+  out["telemetry_throughput_ratio"] = telemetry_ratio(phase_ns, out);
+  out["parent_peak_rss_mib"] =
+      peak_rss_mib(quick ? 32 : 256, quick ? 1'000'000'000ULL : 10'000'000'000ULL);
+  out["targets"] = {{"futex_wake_p50_ratio", "<= 1.2"},
+                    {"spawn_collect_per_worker_ratio", "<= 2.0"},
+                    {"telemetry_throughput_ratio", ">= 0.97"},
+                    {"parent_peak_rss_mib", "< 512"}};
+  if (json) {
+    fmt::print("{}\n", out.dump(2));
+  } else {
+    for (auto& [k, v] : out.items()) fmt::print("{:<34} {}\n", k, v.dump());
+  }
+  return 0;
+}

@@ -11,12 +11,15 @@ namespace {
 struct ListOptions {
   std::string what = "work-types";
   bool json = false;
+  bool markdown = false;
 };
 
 int run_list(const ListOptions& o) {
   for (const auto& c : list_catalogues()) {
     if (c.name == o.what) {
-      if (o.json) {
+      if (o.markdown && c.markdown) {
+        fmt::print("{}", c.markdown());
+      } else if (o.json) {
         fmt::print("{}\n", c.json().dump(2));
       } else {
         fmt::print("{}", c.text());
@@ -37,6 +40,7 @@ void setup(CLI::App& app, Action& chosen) {
   cmd->footer("Example: ktstr list work-types --json");
   cmd->add_option("what", o->what, "Which catalogue (default work-types)");
   cmd->add_flag("--json", o->json, "Machine-readable output");
+  cmd->add_flag("--markdown", o->markdown, "Markdown reference (as in docs/)");
   cmd->callback([o, &chosen] { chosen = [o] { return run_list(*o); }; });
 }
 

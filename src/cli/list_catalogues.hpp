@@ -14,6 +14,7 @@ struct Catalogue {
   std::string name;
   std::function<std::string()> text;
   std::function<nlohmann::json()> json;
+  std::function<std::string()> markdown;  // optional: the docs/ page
 };
 
 const std::vector<Catalogue>& list_catalogues();

@@ -19,11 +19,20 @@ std::string modes_of(const WorkTypeDef& d) {
   return m;
 }
 
+// Test-only types (family "test") are registered by test binaries and never listed.
+std::vector<const WorkTypeDef*> listed() {
+  std::vector<const WorkTypeDef*> out;
+  for (const auto* d : listed()) {
+    if (d->family != "test") out.push_back(d);
+  }
+  return out;
+}
+
 }  // namespace
 
 nlohmann::json work_types_json() {
   nlohmann::json arr = nlohmann::json::array();
-  for (const auto* d : WorkTypeRegistry::instance().all()) {
+  for (const auto* d : listed()) {
     auto defaults = defaults_of(*d);
     nlohmann::json params = nlohmann::json::array();
     for (const auto& p : d->params) {
@@ -53,7 +62,7 @@ nlohmann::json work_types_json() {
 
 std::string work_types_text() {
   std::string out;
-  for (const auto* d : WorkTypeRegistry::instance().all()) {
+  for (const auto* d : listed()) {
     auto defaults = defaults_of(*d);
     out += fmt::format("{:<28} {}\n", d->name, d->summary);
     std::string params;
@@ -74,7 +83,7 @@ std::string work_types_markdown() {
       "in sync. Run any type with `ktstr workload --type NAME [--param key=value]...`.\n\n"
       "| name | family | summary | parameters (defaults) | group | modes | samples |\n"
       "|---|---|---|---|---|---|---|\n";
-  for (const auto* d : WorkTypeRegistry::instance().all()) {
+  for (const auto* d : listed()) {
     auto defaults = defaults_of(*d);
     std::string params;
     for (const auto& p : d->params) {
@@ -85,7 +94,7 @@ std::string work_types_markdown() {
                        d->samples.empty() ? "–" : d->samples);
   }
   out += "\nRestrictions:\n\n";
-  for (const auto* d : WorkTypeRegistry::instance().all()) {
+  for (const auto* d : listed()) {
     if (!d->restriction.empty()) out += fmt::format("- `{}`: {}\n", d->name, d->restriction);
   }
   return out;

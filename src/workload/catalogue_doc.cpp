@@ -22,7 +22,7 @@ std::string modes_of(const WorkTypeDef& d) {
 // Test-only types (family "test") are registered by test binaries and never listed.
 std::vector<const WorkTypeDef*> listed() {
   std::vector<const WorkTypeDef*> out;
-  for (const auto* d : listed()) {
+  for (const auto* d : WorkTypeRegistry::instance().all()) {
     if (d->family != "test") out.push_back(d);
   }
   return out;

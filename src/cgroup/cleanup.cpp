@@ -23,7 +23,7 @@ CleanupReport cleanup_stale(const std::vector<std::string>& roots, const std::st
       if (::access(fmt::format("{}/{}", procfs, *pid).c_str(), F_OK) == 0 || errno != ENOENT) {
         continue;
       }
-      RemovedTree tree{root + "/" + name, *pid, 0};
+      RemovedTree tree{fmt::format("{}/{}", root, name), *pid, 0};
       Status s = detail::remove_tree(tree.path, root, timeout_ms, tree.tasks_moved);
       if (s) {
         report.removed.push_back(std::move(tree));

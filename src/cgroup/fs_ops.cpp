@@ -183,7 +183,7 @@ Status remove_tree(const std::string& dir, const std::string& target, uint64_t t
     return unexpected(children.error());
   }
   for (const std::string& child : *children) {
-    keep(remove_tree(dir + "/" + child, target, timeout_ms, moved));
+    keep(remove_tree(fmt::format("{}/{}", dir, child), target, timeout_ms, moved));
   }
   auto n = drain(dir, target, timeout_ms);
   if (n) {

@@ -208,8 +208,8 @@ Result<CgroupLayout> detect_cgroup_layout_live(const std::string& procfs) {
   auto mounts = parse_cgroup_mounts(*text);
   if (!mounts) return unexpected(mounts.error());
   std::string controllers;
-  if (mounts->v2) {
-    auto c = read_file(*mounts->v2 + "/cgroup.controllers");
+  if (const auto& v2 = mounts->v2) {
+    auto c = read_file(fmt::format("{}/cgroup.controllers", *v2));
     if (c) controllers = std::move(*c);
   }
   return choose_cgroup_layout(*mounts, controllers);

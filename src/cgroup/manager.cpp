@@ -43,9 +43,9 @@ Status collect_tree(const std::string& dir, const std::string& rel, std::vector<
   auto children = detail::list_subdirs(dir);
   if (!children) return unexpected(children.error());
   for (const std::string& c : *children) {
-    std::string child_rel = rel.empty() ? c : rel + "/" + c;
+    std::string child_rel = rel.empty() ? c : fmt::format("{}/{}", rel, c);
     out.push_back(child_rel);
-    KTSTR_TRY(collect_tree(dir + "/" + c, child_rel, out));
+    KTSTR_TRY(collect_tree(fmt::format("{}/{}", dir, c), child_rel, out));
   }
   return {};
 }
@@ -77,6 +77,8 @@ Status CgroupManager::init() {
     return environment_error("the cgroup layout needs version 1 or 2 and cpuset and cpu roots", 0,
                              "cgroup");
   }
+  // roots is ordered by Controller, so the cpuset hierarchy comes first and
+  // is the "primary" one whose cgroup.procs pids() and activate() read.
   for (const auto& [c, root] : layout_.roots) {
     auto it = std::find_if(hierarchies_.begin(), hierarchies_.end(),
                            [&root = root](const Hierarchy& h) { return h.base == root; });
@@ -85,12 +87,10 @@ Status CgroupManager::init() {
       it = hierarchies_.end() - 1;
     }
     it->controllers.push_back(c);
-    if (layout_.version == 2 || c == Controller::kCpuset || c == Controller::kCpu) {
-      it->active = true;
-    }
   }
   for (Hierarchy& h : hierarchies_) {
-    if (!h.active) continue;
+    // v1 hierarchies other than cpuset and cpu join lazily (activate()).
+    if (layout_.version == 1 && !h.has(Controller::kCpuset) && !h.has(Controller::kCpu)) continue;
     if (layout_.version == 2) KTSTR_TRY(enable_subtree_controllers(h.base));
     std::string root = dir(h, "");
     if (::mkdir(root.c_str(), 0755) != 0) {
@@ -101,7 +101,10 @@ Status CgroupManager::init() {
       }
       return sys_error("cannot create the run tree", root);
     }
-    live_ = true;  // from here on teardown() removes what exists
+    // From here on teardown() removes this hierarchy's tree; one that
+    // already existed (EEXIST above) belongs to someone else and is kept.
+    h.active = true;
+    live_ = true;
     KTSTR_TRY(make_dir(h, ""));
   }
   return {};
@@ -134,8 +137,7 @@ CgroupManager::~CgroupManager() {
 
 int CgroupManager::hierarchy_of(Controller c) const {
   for (size_t i = 0; i < hierarchies_.size(); ++i) {
-    const auto& cs = hierarchies_[i].controllers;
-    if (std::find(cs.begin(), cs.end(), c) != cs.end()) return static_cast<int>(i);
+    if (hierarchies_[i].has(c)) return static_cast<int>(i);
   }
   return -1;
 }
@@ -206,9 +208,7 @@ Status CgroupManager::make_dir(const Hierarchy& h, const std::string& rel) {
   std::string d = dir(h, rel);
   if (layout_.version == 2 && !rel.empty()) KTSTR_TRY(enable_subtree_controllers(parent_dir(d)));
   KTSTR_TRY(detail::mkdir_if_missing(d));
-  bool has_cpuset = std::find(h.controllers.begin(), h.controllers.end(), Controller::kCpuset) !=
-                    h.controllers.end();
-  if (layout_.version != 1 || !has_cpuset) return {};
+  if (layout_.version != 1 || !h.has(Controller::kCpuset)) return {};
   // v1 creates a cpuset with empty cpus/mems and refuses tasks until both are set.
   for (const char* file : {"cpuset.mems", "cpuset.cpus"}) {
     auto mine = read_file(d + "/" + file);
@@ -283,6 +283,11 @@ Status CgroupManager::move_pids(const std::string& rel, const std::vector<pid_t>
       Status s = write_bounded(procs, std::to_string(pid), timeout_ms_);
       if (s) continue;
       Error e = with_context(s.error(), fmt::format("pid {}", pid));
+      if (e.err == EBUSY && layout_.version == 2) {
+        e.message +=
+            " (or: cgroup v2 keeps tasks out of a cgroup whose children have controllers "
+            "enabled; put tasks only in leaf cgroups)";
+      }
       if (e.err == EINVAL && layout_.version == 1 && hierarchy_of(Controller::kCpu) >= 0 &&
           &h == &hierarchies_[static_cast<size_t>(hierarchy_of(Controller::kCpu))]) {
         e.message +=

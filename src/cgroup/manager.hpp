@@ -19,6 +19,7 @@
 
 #include <sys/types.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -115,7 +116,10 @@ class CgroupManager {
   struct Hierarchy {
     std::string base;  // the layout root: the run tree's parent
     std::vector<Controller> controllers;
-    bool active = false;
+    bool active = false;  // the run tree exists here and is ours to remove
+    bool has(Controller c) const {
+      return std::find(controllers.begin(), controllers.end(), c) != controllers.end();
+    }
   };
 
   CgroupManager() = default;

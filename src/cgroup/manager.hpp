@@ -102,6 +102,7 @@ class CgroupManager {
   // tasks to the parent of the run tree (tasks keep running).
   Status remove(const std::string& rel);
   // remove() of the whole run tree; idempotent. The manager is unusable after.
+  // Does nothing in a process other than the creator (a forked child).
   Status teardown();
 
   // Directory of `rel` ("" = run-tree root) in the hierarchy of `c`, for
@@ -137,7 +138,8 @@ class CgroupManager {
   std::string run_name_;
   uint64_t timeout_ms_ = 5000;
   std::vector<Hierarchy> hierarchies_;
-  bool live_ = false;  // the run tree exists and teardown() has not run
+  pid_t owner_pid_ = 0;  // only the creating process tears down
+  bool live_ = false;    // the run tree exists and teardown() has not run
 };
 
 }  // namespace ktstr::cgroup

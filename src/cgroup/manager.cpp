@@ -84,7 +84,7 @@ Status CgroupManager::init() {
     auto it = std::find_if(hierarchies_.begin(), hierarchies_.end(),
                            [&root = root](const Hierarchy& h) { return h.base == root; });
     if (it == hierarchies_.end()) {
-      hierarchies_.push_back(Hierarchy{root, {}, false});
+      hierarchies_.push_back(Hierarchy{root, detail::hierarchy_root(root), {}, false});
       it = hierarchies_.end() - 1;
     }
     it->controllers.push_back(c);
@@ -340,7 +340,7 @@ Status CgroupManager::remove(const std::string& rel) {
   for (const Hierarchy& h : hierarchies_) {
     if (!h.active) continue;
     size_t moved = 0;
-    Status s = detail::remove_tree(dir(h, rel), h.base, timeout_ms_, moved);
+    Status s = detail::remove_tree(dir(h, rel), h.drain_to, timeout_ms_, moved);
     if (!s && first) first = std::move(s);
   }
   return first;
@@ -356,7 +356,7 @@ Status CgroupManager::teardown() {
   for (const Hierarchy& h : hierarchies_) {
     if (!h.active) continue;
     size_t moved = 0;
-    Status s = detail::remove_tree(dir(h, ""), h.base, timeout_ms_, moved);
+    Status s = detail::remove_tree(dir(h, ""), h.drain_to, timeout_ms_, moved);
     if (!s && first) first = std::move(s);
   }
   return first;

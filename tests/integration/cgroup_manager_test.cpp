@@ -248,8 +248,19 @@ TEST(CgroupManagerErrors, VetoedWriteIsRetriedThenNamesTheFile) {
   if (std::thread::hardware_concurrency() < 2) GTEST_SKIP() << "needs 2 CPUs";
   auto m = make_manager("veto");
   ASSERT_TRUE(m) << m.error().describe();
-  if (m->layout().version != 1) GTEST_SKIP() << "v2 accepts this change, so there is no veto";
   ASSERT_TRUE(m->create("p/c"));
+  if (m->layout().version == 2) {
+    // v2 vetoes tasks in a cgroup whose children have controllers enabled.
+    SleepingChild child;
+    Status moved = m->move_pids("p", {child.pid()});
+    ASSERT_FALSE(moved);
+    EXPECT_EQ(moved.error().err, EBUSY);
+    EXPECT_NE(moved.error().context.find(m->path("p") + "/cgroup.procs"), std::string::npos);
+    EXPECT_NE(moved.error().message.find("put tasks only in leaf cgroups"), std::string::npos)
+        << moved.error().describe();
+    EXPECT_NE(moved.error().message.find("after 8 attempts"), std::string::npos);
+    return;
+  }
   ASSERT_TRUE(m->set_cpuset("p/c", {1}));
   // v1 refuses to shrink a cpuset below a child's CPUs with EBUSY.
   Status s = m->set_cpuset("p", {0});

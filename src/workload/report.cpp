@@ -52,6 +52,10 @@ void to_json(nlohmann::json& j, const WorkerReport& r) {
   for (const auto& m : r.migrations) {
     migs.push_back({{"at_ns", m.at_ns}, {"from_cpu", m.from_cpu}, {"to_cpu", m.to_cpu}});
   }
+  nlohmann::json gaps = nlohmann::json::array();
+  for (const auto& g : r.largest_gaps) {
+    gaps.push_back({{"at_ns", g.at_ns}, {"duration_ns", g.duration_ns}, {"cpu", g.cpu}});
+  }
   nlohmann::json numa = nlohmann::json::object();
   for (const auto& [node, pages] : r.numa_pages) numa[std::to_string(node)] = pages;
   j = {{"tid", r.tid},
@@ -69,6 +73,8 @@ void to_json(nlohmann::json& j, const WorkerReport& r) {
        {"max_gap_ms", r.max_gap_ms},
        {"max_gap_cpu", r.max_gap_cpu},
        {"max_gap_at_ms", r.max_gap_at_ms},
+       {"largest_gaps", std::move(gaps)},
+       {"start_mono_ns", r.start_mono_ns},
        {"wake_latencies_ns", r.wake_latencies_ns},
        {"wake_sample_total", r.wake_sample_total},
        {"iteration_costs_ns", r.iteration_costs_ns},
@@ -113,6 +119,14 @@ void from_json(const nlohmann::json& j, WorkerReport& r) {
   r.max_gap_ms = j.at("max_gap_ms").get<double>();
   r.max_gap_cpu = j.at("max_gap_cpu").get<int>();
   r.max_gap_at_ms = j.at("max_gap_at_ms").get<double>();
+  r.largest_gaps.clear();
+  if (j.contains("largest_gaps")) {
+    for (const auto& g : j["largest_gaps"]) {
+      r.largest_gaps.push_back({g.at("at_ns").get<uint64_t>(), g.at("duration_ns").get<uint64_t>(),
+                                g.at("cpu").get<int>()});
+    }
+  }
+  r.start_mono_ns = j.value("start_mono_ns", uint64_t{0});
   r.wake_latencies_ns = j.at("wake_latencies_ns").get<std::vector<uint64_t>>();
   r.wake_sample_total = j.at("wake_sample_total").get<uint64_t>();
   r.iteration_costs_ns = j.at("iteration_costs_ns").get<std::vector<uint64_t>>();

@@ -1,5 +1,7 @@
 #include "workload/telemetry.hpp"
 
+#include <algorithm>
+
 #include "sys/procfs.hpp"
 #include "sys/sched.hpp"
 #include "util/cpu_list.hpp"
@@ -52,7 +54,19 @@ void Telemetry::checkpoint() {
     max_gap_cpu_ = cpu;
     max_gap_at_ns_ = now - start_ns_;
   }
+  if (gap > gap_floor_ns_) keep_gap(gap, now - start_ns_, cpu);
   last_checkpoint_ns_ = now;
+}
+
+void Telemetry::keep_gap(uint64_t gap_ns, uint64_t at_ns, int cpu) {
+  auto longer = [](const Gap& a, const Gap& b) { return a.duration_ns > b.duration_ns; };
+  gaps_.push_back({at_ns, gap_ns, cpu});
+  std::push_heap(gaps_.begin(), gaps_.end(), longer);
+  if (gaps_.size() > kLargestGapsKept) {
+    std::pop_heap(gaps_.begin(), gaps_.end(), longer);
+    gaps_.pop_back();
+  }
+  if (gaps_.size() == kLargestGapsKept) gap_floor_ns_ = gaps_.front().duration_ns;
 }
 
 void Telemetry::finish(WorkerReport& r) {
@@ -68,6 +82,10 @@ void Telemetry::finish(WorkerReport& r) {
   r.max_gap_ms = static_cast<double>(max_gap_ns_) / 1e6;
   r.max_gap_cpu = max_gap_cpu_;
   r.max_gap_at_ms = static_cast<double>(max_gap_at_ns_) / 1e6;
+  std::sort(gaps_.begin(), gaps_.end(),
+            [](const Gap& a, const Gap& b) { return a.duration_ns > b.duration_ns; });
+  r.largest_gaps = std::move(gaps_);
+  r.start_mono_ns = start_ns_;
   r.wake_sample_total = wake_.total();
   r.wake_latencies_ns = wake_.take();
   r.iteration_cost_sample_total = cost_.total();

@@ -64,6 +64,7 @@ class Telemetry {
 
  private:
   void checkpoint();
+  void keep_gap(uint64_t gap_ns, uint64_t at_ns, int cpu);
 
   std::atomic<uint64_t>* iter_slot_;
   uint64_t units_ = 0;
@@ -79,6 +80,8 @@ class Telemetry {
   uint64_t max_gap_ns_ = 0;
   int max_gap_cpu_ = -1;
   uint64_t max_gap_at_ns_ = 0;
+  std::vector<Gap> gaps_;  // min-heap by duration, at most kLargestGapsKept
+  uint64_t gap_floor_ns_ = 0;  // smallest kept gap once the heap is full
   Reservoir wake_;
   Reservoir cost_;
   bool messenger_ = false;

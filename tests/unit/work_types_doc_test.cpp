@@ -27,7 +27,9 @@ TEST(WorkTypesDoc, EveryTypeHasSummaryAndLoop) {
     EXPECT_FALSE(d->family.empty()) << d->name;
     auto defaults = resolve_params(d->name, d->params, {});
     EXPECT_TRUE(defaults) << d->name << ": defaults must validate";
-    if (defaults) EXPECT_TRUE(d->validate(*defaults)) << d->name;
+    if (defaults) {
+      EXPECT_TRUE(d->validate(*defaults)) << d->name;
+    }
   }
 }
 

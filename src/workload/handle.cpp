@@ -124,10 +124,12 @@ std::vector<uint64_t> WorkloadHandle::snapshot_iterations() const {
 std::vector<WorkerReport> WorkloadHandle::stop_and_collect() {
   if (s_->collected) return {};
   s_->collected = true;
-  const bool auto_started = !s_->started;
   start();
   std::vector<WorkerReport> out;
-  if (!s_->children.empty()) out = collect_children(*s_, auto_started);
+  // Always wait for the ready bytes (bounded): even after an explicit
+  // start(), a worker the scheduler has not run yet must not be stopped
+  // before it began.
+  if (!s_->children.empty()) out = collect_children(*s_, true);
   if (!s_->threads.empty()) {
     std::vector<WorkerReport> t;
     s_->stop_and_join_threads(&t);

@@ -77,6 +77,8 @@ struct HandleState {
   std::vector<std::shared_ptr<ThreadShared>> threads;
   std::vector<std::thread> thread_objs;
   std::shared_ptr<std::atomic<uint32_t>> thread_start;  // 0 = hold, 1 = go
+  // How many thread workers have passed the start gate (futex word).
+  std::shared_ptr<std::atomic<uint32_t>> threads_running;
   std::shared_ptr<UniqueFd> thread_exit_efd;            // bumped by every exiting thread
   bool started = false;
   bool collected = false;

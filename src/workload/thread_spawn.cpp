@@ -43,6 +43,7 @@ bool wait_thread_start(const std::atomic<uint32_t>* word, const std::atomic<bool
 Status start_thread_workers(HandleState& st) {
   st.thread_mode = true;
   st.thread_start = std::make_shared<std::atomic<uint32_t>>(0);
+  st.threads_running = std::make_shared<std::atomic<uint32_t>>(0);
   st.thread_exit_efd = std::make_shared<UniqueFd>(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
   if (!*st.thread_exit_efd) return sys_error("eventfd for thread workers failed");
   size_t worker_index = 0;
@@ -56,9 +57,10 @@ Status start_thread_workers(HandleState& st) {
   for (auto& sh : st.threads) {
     auto res = st.res;
     auto start = st.thread_start;
+    auto running = st.threads_running;
     auto efd = st.thread_exit_efd;
     try {
-      st.thread_objs.emplace_back([sh, res, start, efd] {
+      st.thread_objs.emplace_back([sh, res, start, running, efd] {
         ExitSignal guard{efd, sh.get()};
         WorkerContext ctx;
         fill_context(ctx, *res, sh->slot);
@@ -69,7 +71,10 @@ Status start_thread_workers(HandleState& st) {
         try {
           sh->report = run_worker(ctx, res->plans[sh->slot.group_idx], [&] {
             sh->tid.store(ctx.tid, std::memory_order_release);
-            return wait_thread_start(start.get(), sh->stop);
+            if (!wait_thread_start(start.get(), sh->stop)) return false;
+            running->fetch_add(1, std::memory_order_release);
+            sys::futex_wake(running.get(), 1, false);
+            return true;
           });
         } catch (const std::exception& e) {
           sh->panic = e.what();
@@ -87,6 +92,17 @@ Status start_thread_workers(HandleState& st) {
 }
 
 void HandleState::stop_and_join_threads(std::vector<WorkerReport>* out) {
+  // When collecting, let every started thread get past the start gate first
+  // so none is stopped before it ran (a busy machine may not have scheduled
+  // it yet). The destructor path skips this.
+  if (out != nullptr && threads_running && thread_start && thread_start->load() == 1) {
+    const uint64_t deadline = mono_ns() + kReadyTimeoutNs;
+    for (;;) {
+      uint32_t n = threads_running->load(std::memory_order_acquire);
+      if (n >= threads.size() || mono_ns() >= deadline) break;
+      sys::futex_wait(threads_running.get(), n, 10'000'000, false);
+    }
+  }
   for (auto& sh : threads) sh->stop.store(true, std::memory_order_relaxed);
   if (thread_start) {
     thread_start->store(1, std::memory_order_release);

@@ -29,7 +29,8 @@ inline std::vector<workload::WorkerReport> run_completed(const workload::Workloa
   if (!r) return {};
   EXPECT_EQ(r->size(), c.num_workers);
   for (const auto& w : *r) {
-    EXPECT_TRUE(w.completed) << "worker " << w.worker_index << " did not complete";
+    EXPECT_TRUE(w.completed) << "worker " << w.worker_index << " did not complete: "
+                             << (w.exit_info ? workload::to_string(*w.exit_info) : "no exit info");
     EXPECT_TRUE(w.warnings.empty()) << "worker " << w.worker_index << ": " << w.warnings.front();
   }
   return *r;

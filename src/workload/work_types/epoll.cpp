@@ -18,15 +18,25 @@
 namespace ktstr::workload {
 namespace {
 
-constexpr uint32_t kFdsPending = 0, kFdsReady = 1, kFdsFailed = 2;
+// One word holds the fds' state (top two bits) and how many workers are
+// using them (the rest). The worker that drops the count to zero closes the
+// fds, so they live exactly as long as someone uses them, even when some
+// worker of the unit never got to run (a busy machine may stop a thread
+// before it starts). Once closed, the state says so and late workers stay
+// away: the numbers may already belong to other files.
+constexpr uint32_t kStateShift = 30;
+constexpr uint32_t kRefMask = (1U << kStateShift) - 1;
+constexpr uint32_t kFdsPending = 0, kFdsReady = 1, kFdsFailed = 2, kFdsClosed = 3;
 constexpr uint64_t kProducerGapIters = 1024;
 constexpr int kMaxEvents = 4;
 
-// The unit's shared state. `exited` counts workers that left; the last one
-// out drains and closes the fds, so they live exactly as long as the unit.
+constexpr uint32_t fds_state(uint32_t word) {
+  return word >> kStateShift;
+}
+
 struct EpollUnit {
-  std::atomic<uint32_t> state;
-  std::atomic<uint32_t> exited;
+  std::atomic<uint32_t> state_refs;
+  uint32_t pad;
   std::atomic<int32_t> efd;
   std::atomic<int32_t> epfd;
 };
@@ -51,8 +61,9 @@ int create_fds(EpollUnit* u) {
   return 0;
 }
 
-// Every worker returns true when the fds are usable. Waiters block on the
-// state word until position 0 has published the fds (or failed).
+// True when this worker may use the fds (and must release_fds later).
+// Position 0 creates them holding the first reference; the others wait for
+// that, then take a reference unless the fds failed or are already closed.
 bool acquire_fds(WorkerContext& ctx, EpollUnit* u) {
   if (ctx.pos == 0) {
     const int err = create_fds(u);
@@ -60,21 +71,31 @@ bool acquire_fds(WorkerContext& ctx, EpollUnit* u) {
       ctx.tel->warn(
           fmt::format("epoll_storm: eventfd/epoll setup failed ({}); idling", std::strerror(err)));
     }
-    u->state.store(err == 0 ? kFdsReady : kFdsFailed, std::memory_order_release);
-    sys::futex_wake(&u->state, INT32_MAX, !ctx.thread_mode);
+    u->state_refs.store(err == 0 ? (kFdsReady << kStateShift) | 1 : kFdsFailed << kStateShift,
+                        std::memory_order_release);
+    sys::futex_wake(&u->state_refs, INT32_MAX, !ctx.thread_mode);
     return err == 0;
   }
-  if (!wait_for_change(ctx, &u->state, kFdsPending)) return false;
-  if (u->state.load(std::memory_order_acquire) == kFdsReady) return true;
-  ctx.tel->warn("epoll_storm: the unit's eventfd/epoll setup failed; idling");
+  if (!wait_for_change(ctx, &u->state_refs, kFdsPending)) return false;
+  uint32_t w = u->state_refs.load(std::memory_order_acquire);
+  while (fds_state(w) == kFdsReady) {
+    if (u->state_refs.compare_exchange_weak(w, w + 1, std::memory_order_acq_rel)) return true;
+  }
+  if (fds_state(w) == kFdsFailed) {
+    ctx.tel->warn("epoll_storm: the unit's eventfd/epoll setup failed; idling");
+  }
   return false;
 }
 
-// The last worker of the unit to leave reads what no consumer took and
-// closes both fds; returns the leftover count (0 for everyone else).
-uint64_t release_fds(WorkerContext& ctx, EpollUnit* u) {
-  if (u->exited.fetch_add(1) + 1 != ctx.unit_size) return 0;
-  if (u->state.load(std::memory_order_acquire) != kFdsReady) return 0;
+// Drops this worker's reference. The last user drains what no consumer took
+// and closes both fds; returns that leftover count (0 for everyone else).
+uint64_t release_fds(EpollUnit* u) {
+  const uint32_t after = u->state_refs.fetch_sub(1, std::memory_order_acq_rel) - 1;
+  uint32_t expected = kFdsReady << kStateShift;
+  if ((after & kRefMask) != 0 ||
+      !u->state_refs.compare_exchange_strong(expected, kFdsClosed << kStateShift)) {
+    return 0;  // still in use, or a late worker took a reference first
+  }
   const int efd = u->efd.load(std::memory_order_relaxed);
   uint64_t leftover = 0;
   if (read(efd, &leftover, sizeof leftover) != sizeof leftover) leftover = 0;  // EAGAIN: none
@@ -120,7 +141,7 @@ uint64_t consume(WorkerContext& ctx, int epfd, int efd) {
 
 void run_epoll_storm(WorkerContext& ctx) {
   auto* u = ctx.shared_as<EpollUnit>();
-  uint64_t produced = 0, consumed = 0;
+  uint64_t produced = 0, consumed = 0, leftover = 0;
   if (acquire_fds(ctx, u)) {
     const int efd = u->efd.load(std::memory_order_relaxed);
     if (ctx.pos < static_cast<size_t>(ctx.params->get_int("producers"))) {
@@ -128,12 +149,13 @@ void run_epoll_storm(WorkerContext& ctx) {
     } else {
       consumed = consume(ctx, u->epfd.load(std::memory_order_relaxed), efd);
     }
+    leftover = release_fds(u);
   } else {
     while (!ctx.stopped()) sleep_ns(ctx, kStopPollNs);
   }
   ctx.tel->set_extra("produced", static_cast<double>(produced));
   ctx.tel->set_extra("consumed", static_cast<double>(consumed));
-  ctx.tel->set_extra("leftover", static_cast<double>(release_fds(ctx, u)));
+  ctx.tel->set_extra("leftover", static_cast<double>(leftover));
 }
 
 size_t int_param(const ParamValues& p, const char* name) {

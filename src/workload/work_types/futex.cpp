@@ -265,6 +265,9 @@ void run_thundering_herd(WorkerContext& ctx) {
     ctx.tel->iteration();
   }
   ctx.tel->set_extra("wakeups", static_cast<double>(wakeups));
+  // Batches this waiter knows of; a wakeup may cover several batches when
+  // the waiter ran too late to see each one.
+  ctx.tel->set_extra("last_generation", static_cast<double>(seen));
 }
 
 size_t param_size(const ParamValues& p, const char* name) {

@@ -19,7 +19,9 @@ namespace {
 
 constexpr uint64_t kForkRetryNs = 10'000'000;
 
-// Reaps `pid`, retrying interrupted waits. True when it was reaped.
+// Reaps `pid`, retrying interrupted waits (the stop signal interrupts it
+// too). No timeout is needed: the child does nothing but _exit. True when
+// it was reaped.
 bool reap(pid_t pid) {
   int status = 0;
   for (;;) {

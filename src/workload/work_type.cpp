@@ -86,4 +86,11 @@ const CustomWorkFn* find_custom_work(const std::string& name) {
   return it == custom_map().end() ? nullptr : &it->second;
 }
 
+std::vector<std::string> custom_work_names() {
+  std::lock_guard lock(custom_mutex());
+  std::vector<std::string> names;
+  for (const auto& [name, fn] : custom_map()) names.push_back(name);
+  return names;
+}
+
 }  // namespace ktstr::workload

@@ -56,5 +56,7 @@ class WorkTypeRegistry {
 using CustomWorkFn = std::function<void(WorkerContext&)>;
 void register_custom_work(const std::string& name, CustomWorkFn fn);
 const CustomWorkFn* find_custom_work(const std::string& name);
+// Every registered custom name, sorted (for error messages and listings).
+std::vector<std::string> custom_work_names();
 
 }  // namespace ktstr::workload

@@ -6,8 +6,6 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#include <filesystem>
-
 #include "work_types_misc_util.hpp"
 
 namespace ktstr::testing {
@@ -17,24 +15,6 @@ using workload::CloneMode;
 using workload::WorkerReport;
 
 constexpr double kBlock = 4096;
-
-// A fresh directory under /var/tmp (disk-backed on most systems), removed
-// at the end; the test asserts it is empty before that.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string tmpl = "/var/tmp/ktstr-io-test-XXXXXX";
-    if (mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
-  }
-  ~ScratchDir() {
-    if (!path_.empty()) std::filesystem::remove_all(path_);
-  }
-  const std::string& path() const { return path_; }
-  bool empty() const { return std::filesystem::is_empty(path_); }
-
- private:
-  std::string path_;
-};
 
 // Claimed bytes must be backed by the kernel's own accounting: syscall
 // bytes always; block-layer bytes when O_DIRECT was in effect (reads) or

@@ -5,12 +5,33 @@
 
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
+#include <filesystem>
 #include <string>
 
 #include "workload/admission.hpp"
 #include "workload_harness.hpp"
 
 namespace ktstr::testing {
+
+// A fresh directory under /var/tmp (disk-backed on most systems), removed
+// at the end; the test asserts it is empty before that.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    std::string tmpl = "/var/tmp/ktstr-io-test-XXXXXX";
+    if (mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
+  }
+  ~ScratchDir() {
+    if (!path_.empty()) std::filesystem::remove_all(path_);
+  }
+  const std::string& path() const { return path_; }
+  bool empty() const { return std::filesystem::is_empty(path_); }
+
+ private:
+  std::string path_;
+};
 
 inline const char* mode_name(workload::CloneMode m) {
   return m == workload::CloneMode::kFork ? "fork" : "thread";

@@ -27,12 +27,13 @@ class LatencyHistogram {
   uint64_t total() const { return total_; }
   uint64_t max() const { return max_; }
   // The value at quantile q (0 < q <= 1): the midpoint of the bucket that
-  // holds the ceil(q·total)-th smallest sample, never above max(). 0 when
-  // empty. Monotonic in q, so p50 <= p99 <= p999 <= max.
+  // holds the ceil(q·total)-th smallest sample, never above max(); the
+  // largest sample is max() exactly. 0 when empty. Monotonic in q, so p50 <= p99 <= p999 <= max.
   uint64_t percentile(double q) const {
     if (total_ == 0) return 0;
     const auto rank =
         std::max<uint64_t>(1, static_cast<uint64_t>(std::ceil(q * static_cast<double>(total_))));
+    if (rank >= total_) return max_;
     uint64_t seen = 0;
     for (size_t i = 0; i < counts_.size(); ++i) {
       seen += counts_[i];

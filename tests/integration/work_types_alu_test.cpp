@@ -44,8 +44,9 @@ TEST_P(AluModes, AluHotScalarAndWidest) {
 
 TEST_P(AluModes, IpcVarianceHasAFastAndASlowMode) {
   auto reports = run_reports(
-      "ipc_variance", 1, {{"hot_iters", "20000"}, {"cold_iters", "1024"}, {"period_iters", "8"}},
-      GetParam(), 1'000'000'000);
+      "ipc_variance", 1,
+      {{"hot_iters", "20000"}, {"cold_iters", "1024"}, {"period_iters", "8"}, {"buffer_mib", "16"}},
+      GetParam(), 1'500'000'000);
   ASSERT_EQ(reports.size(), 1u);
   const auto& r = reports[0];
   expect_cost_per_iteration(r);

@@ -74,9 +74,12 @@ INSTANTIATE_TEST_SUITE_P(Modes, SchbenchModes,
                                   (p.param.pipe ? "_pipe" : "_futex");
                          });
 
+// A small footprint keeps capacity far above 50 rps even in a sanitizer
+// build on a loaded machine, so the rate limit is what is measured.
 TEST(SchbenchWorkType, RpsLimitsThroughput) {
-  auto reports = run_reports("schbench", 1, {{"rps", "50"}, {"workers", "2"}}, CloneMode::kThread,
-                             1'000'000'000);
+  auto reports =
+      run_reports("schbench", 1, {{"rps", "50"}, {"workers", "2"}, {"footprint_kib", "16"}},
+                  CloneMode::kThread, 1'000'000'000);
   ASSERT_EQ(reports.size(), 1u);
   const auto& r = reports[0];
   expect_schbench_signature(r, 100);
@@ -86,8 +89,8 @@ TEST(SchbenchWorkType, RpsLimitsThroughput) {
 }
 
 TEST(SchbenchWorkType, StopInterruptsLongMatrixWork) {
-  // ~1.6k x 1.6k matrices: one multiply takes seconds, so only a stop
-  // check inside the multiply lets the workload end promptly.
+  // ~1.6k x 1.6k matrices: one multiply is ~4.7G multiply-adds (seconds),
+  // so only a stop check inside the multiply lets the workload end promptly.
   for (CloneMode mode : {CloneMode::kFork, CloneMode::kThread}) {
     SCOPED_TRACE(mode_name(mode));
     auto h = workload::WorkloadHandle::spawn(
@@ -101,7 +104,9 @@ TEST(SchbenchWorkType, StopInterruptsLongMatrixWork) {
     const uint64_t stop_ns = mono_ns() - before;
     ASSERT_EQ(reports.size(), 1u);
     EXPECT_TRUE(reports[0].completed);
-    EXPECT_LT(stop_ns, 300'000'000u) << "inner threads must stop within ~100 ms";
+    // Unloaded this takes ~50 ms; one uninterrupted multiply would take
+    // seconds. The margin absorbs a heavily loaded 2-CPU machine.
+    EXPECT_LT(stop_ns, 1'000'000'000u) << "inner threads must stop promptly";
   }
 }
 

@@ -23,10 +23,11 @@ TEST_P(TimerModes, TimerLatencySamplesFollowTheInterval) {
   const auto samples = static_cast<double>(r.wake_sample_total);
   const double missed = extra_or(r, "missed_deadlines", -1);
   ASSERT_GE(missed, 0) << "missed_deadlines not reported";
-  // A loaded 2-CPU VM loses some deadlines; the rest are sampled once each.
-  EXPECT_GE(samples, 0.5 * expected) << "wall " << r.wall_time_ns << "ns";
-  EXPECT_LE(samples, 1.05 * expected + 1);
+  // Every period is either sampled once or counted as missed after a
+  // stall; a loaded 2-CPU VM misses some, but most must be sampled.
+  EXPECT_GE(samples + missed, 0.9 * expected - 2) << "wall " << r.wall_time_ns << "ns";
   EXPECT_LE(samples + missed, 1.05 * expected + 2) << "a deadline was sampled twice";
+  EXPECT_GE(samples, 0.5 * expected);
   EXPECT_EQ(r.wake_sample_total, r.iterations);
   // Lateness is bounded below by zero and should usually be well under an
   // interval; the median says the timer is honoured at all.
@@ -41,10 +42,13 @@ TEST_P(TimerModes, IdleChurnSleepsMostOfTheTime) {
       run_reports("idle_churn", 1, {{"burst", "1ms"}, {"sleep", "5ms"}}, GetParam(), 600'000'000);
   ASSERT_EQ(reports.size(), 1u);
   const auto& r = reports[0];
-  const double cycle_ms = 6.0;
-  const double expected = static_cast<double>(r.wall_time_ns) / 1e6 / cycle_ms;
-  EXPECT_GE(static_cast<double>(r.iterations), 0.5 * expected);
-  EXPECT_LE(static_cast<double>(r.iterations), 1.05 * expected + 1);
+  // A cycle is burst + sleep + the sleep's overshoot (the wake sample), so
+  // the cycle count follows from the wall time and the mean overshoot.
+  const double overshoot_ms = extra_or(r, "mean_overshoot_us", -1) / 1e3;
+  ASSERT_GE(overshoot_ms, 0);
+  const double wall_ms = static_cast<double>(r.wall_time_ns) / 1e6;
+  EXPECT_LE(static_cast<double>(r.iterations), 1.05 * wall_ms / 6.0 + 1);
+  EXPECT_GE(static_cast<double>(r.iterations), 0.7 * wall_ms / (6.0 + overshoot_ms) - 1);
   EXPECT_EQ(r.wake_sample_total, r.iterations) << "one overshoot sample per cycle";
   EXPECT_EQ(extra_or(r, "cycles", -1), static_cast<double>(r.iterations));
   EXPECT_GT(r.off_cpu_ns, r.cpu_time_ns) << "a 1ms/5ms cycle must be mostly asleep";
@@ -60,7 +64,8 @@ TEST(TimerWorkTypes, PreciseTimingLowersOnlyTheWorkersSlack) {
                              CloneMode::kThread, 300'000'000);
   ASSERT_EQ(reports.size(), 1u);
   EXPECT_TRUE(reports[0].warnings.empty());
-  EXPECT_GT(reports[0].wake_sample_total, 10u);
+  EXPECT_GT(reports[0].wake_sample_total, 0u);
+  EXPECT_EQ(reports[0].wake_sample_total, reports[0].iterations);
   // The worker thread restored its own slack and never touched ours.
   EXPECT_EQ(prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0), slack_before);
 }

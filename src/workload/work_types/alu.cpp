@@ -114,8 +114,9 @@ class PointerChase {
  public:
   static constexpr size_t kSlotsPerLine = 64 / sizeof(uint32_t);
 
-  explicit PointerChase(uint64_t seed) {
-    const uint64_t bytes = std::clamp<uint64_t>(2 * llc_bytes(), 16 << 20, 128 << 20);
+  // `bytes` 0 = twice the LLC, within 16..128 MiB.
+  PointerChase(uint64_t bytes, uint64_t seed) {
+    if (bytes == 0) bytes = std::clamp<uint64_t>(2 * llc_bytes(), 16 << 20, 128 << 20);
     lines_ = bytes / 64;
     slots_ = std::make_unique_for_overwrite<uint32_t[]>(lines_ * kSlotsPerLine);
     for (size_t i = 0; i < lines_; ++i) slots_[i * kSlotsPerLine] = static_cast<uint32_t>(i);
@@ -169,7 +170,7 @@ void run_ipc_variance(WorkerContext& ctx) {
   const auto hot_iters = static_cast<uint64_t>(ctx.params->get_int("hot_iters"));
   const auto cold_iters = static_cast<uint64_t>(ctx.params->get_int("cold_iters"));
   const auto period_iters = static_cast<uint64_t>(ctx.params->get_int("period_iters"));
-  PointerChase chase(ctx.seed);
+  PointerChase chase(static_cast<uint64_t>(ctx.params->get_int("buffer_mib")) << 20, ctx.seed);
   ctx.tel->after_block();  // building the chase is setup, not a scheduling gap
   PhaseStats hot, cold;
   uint64_t x = ctx.seed;
@@ -228,7 +229,9 @@ void register_alu_work_types(WorkTypeRegistry& reg) {
                       {"cold_iters", ParamKind::kInt, "1024",
                        "dependent cache-missing loads per cold iteration (> 0)", 1},
                       {"period_iters", ParamKind::kInt, "64",
-                       "iterations per phase before switching (> 0)", 1}},
+                       "iterations per phase before switching (> 0)", 1},
+                      {"buffer_mib", ParamKind::kInt, "0",
+                       "pointer-chase buffer (0: twice the LLC, within 16..128 MiB)", 0, 4096}},
            .samples = "cost",
            .run = run_ipc_variance});
   reg.add(make_sequence_work_type());

@@ -27,7 +27,8 @@ TEST(WorkTypesDoc, EveryTypeHasSummaryAndLoop) {
     EXPECT_FALSE(d->family.empty()) << d->name;
     auto defaults = resolve_params(d->name, d->params, {});
     EXPECT_TRUE(defaults) << d->name << ": defaults must validate";
-    if (defaults) {
+    // `custom` alone has a required parameter (the registered function's name).
+    if (defaults && d->name != "custom") {
       EXPECT_TRUE(d->validate(*defaults)) << d->name;
     }
   }

@@ -4,7 +4,11 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <functional>
 #include <optional>
@@ -63,6 +67,65 @@ inline void expect_rejected(const workload::WorkloadConfig& config, const std::s
   ASSERT_FALSE(plans.has_value()) << "expected a rejection naming " << field;
   EXPECT_EQ(plans.error().kind, ErrorKind::kInvalidInput);
   EXPECT_NE(plans.error().describe().find(field), std::string::npos) << plans.error().describe();
+}
+
+// A temporary cgroup directory (v1 cpu hierarchy on hybrid hosts, else the
+// v2 root) removed again at the end. ok() is false when cgroups cannot be
+// created here (not root, no cgroupfs); tests skip then.
+class TempCgroup {
+ public:
+  explicit TempCgroup(const std::string& name) {
+    for (const char* root : {"/sys/fs/cgroup/cpu", "/sys/fs/cgroup"}) {
+      std::string base = std::string(root) + "/cgroup.procs";
+      if (access(base.c_str(), W_OK) != 0) continue;
+      rel_ = "/ktstr-test-" + std::to_string(getpid()) + "-" + name;
+      path_ = std::string(root) + rel_;
+      controller_ = std::string(root) == "/sys/fs/cgroup/cpu" ? "cpu" : "";
+      if (mkdir(path_.c_str(), 0755) == 0) return;
+      path_.clear();
+    }
+  }
+  TempCgroup(const TempCgroup&) = delete;
+  TempCgroup& operator=(const TempCgroup&) = delete;
+  ~TempCgroup() {
+    if (path_.empty()) return;
+    // Exited workers leave the cgroup asynchronously; retry briefly.
+    for (int i = 0; i < 200 && rmdir(path_.c_str()) != 0 && errno == EBUSY; ++i) {
+      sleep_for_ns(5'000'000);
+    }
+  }
+  bool ok() const { return !path_.empty(); }
+  const std::string& path() const { return path_; }
+  // Path as /proc/<pid>/cgroup shows it, and the controller naming that
+  // line ("" for the v2 line).
+  const std::string& rel() const { return rel_; }
+  const std::string& controller() const { return controller_; }
+  Status add(pid_t pid) const { return write_file(path_ + "/cgroup.procs", std::to_string(pid)); }
+
+ private:
+  std::string path_, rel_, controller_;
+};
+
+// The cgroup path of `tid` in the hierarchy whose /proc/<tid>/cgroup line
+// contains `controller` ("cpu" matches "cpu" exactly, not "cpuacct"; ""
+// means the v2 line "0::").
+inline std::string cgroup_of(pid_t tid, const std::string& controller) {
+  auto text = read_file("/proc/" + std::to_string(tid) + "/cgroup");
+  if (!text) return "";
+  std::istringstream in(*text);
+  std::string line;
+  while (std::getline(in, line)) {
+    size_t a = line.find(':'), b = line.find(':', a + 1);
+    if (a == std::string::npos || b == std::string::npos) continue;
+    std::string ctrls = line.substr(a + 1, b - a - 1);
+    if (controller.empty() && ctrls.empty()) return line.substr(b + 1);
+    std::istringstream cs(ctrls);
+    std::string c;
+    while (std::getline(cs, c, ',')) {
+      if (c == controller) return line.substr(b + 1);
+    }
+  }
+  return "";
 }
 
 inline void expect_all_completed(const std::vector<workload::WorkerReport>& reports) {

@@ -4,11 +4,15 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
+#include <cstring>
 
 #include <functional>
 #include <optional>
@@ -45,20 +49,58 @@ inline std::optional<long long> proc_stat_field(pid_t tid, int n) {
 }
 
 // Spawns and starts `config`, calls `probe` every `period_ns` for about
-// `run_ns` with the worker pids, then collects.
+// `run_ns` (and at least kMinProbes times, should this process be starved)
+// with the worker pids, then collects.
 inline Result<std::vector<workload::WorkerReport>> run_and_probe(
     const workload::WorkloadConfig& config, uint64_t run_ns, uint64_t period_ns,
     const std::function<void(const std::vector<pid_t>&)>& probe) {
   auto h = workload::WorkloadHandle::spawn(config);
   if (!h) return unexpected(h.error());
   h->start();
+  constexpr int kMinProbes = 20;
   const uint64_t end = mono_ns() + run_ns;
-  while (mono_ns() < end) {
+  for (int n = 0; n < kMinProbes || mono_ns() < end; ++n) {
     probe(h->worker_pids());
     sleep_for_ns(period_ns);
   }
   return h->stop_and_collect();
 }
+
+// Tests that disturb the whole machine, or are disturbed by it, run one at a
+// time even under ctest -j: nice_sweep at nice -20 leaves others ~1% of a
+// CPU, RT tests pin FIFO spinners to the same CPU (two
+// at once starve each other's lower tiers), and cgroup migrations crawl
+// while FIFO spinners or page-fault churn run (measured here: ~40x slower
+// attaches next to page_fault_churn, most likely through the RCU grace
+// period each attach waits for). They hold this cross-process mutex: an abstract unix
+// socket name, which the kernel frees when the holder exits, so nothing is
+// left behind.
+class ExclusiveTestMutex {
+ public:
+  ExclusiveTestMutex() {
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    const char name[] = "ktstr-rt-integration-tests";
+    std::memcpy(addr.sun_path + 1, name, sizeof name - 1);
+    const auto len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + sizeof name);
+    const uint64_t deadline = mono_ns() + 60'000'000'000ULL;
+    while (mono_ns() < deadline) {
+      fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      if (fd_ >= 0 && bind(fd_, reinterpret_cast<sockaddr*>(&addr), len) == 0) return;
+      if (fd_ >= 0) close(fd_);
+      fd_ = -1;
+      sleep_for_ns(10'000'000);
+    }
+  }
+  ExclusiveTestMutex(const ExclusiveTestMutex&) = delete;
+  ExclusiveTestMutex& operator=(const ExclusiveTestMutex&) = delete;
+  ~ExclusiveTestMutex() {
+    if (fd_ >= 0) close(fd_);
+  }
+
+ private:
+  int fd_ = -1;
+};
 
 // Asserts that admission rejects `config` as invalid input and that the
 // message names `field`.
@@ -126,6 +168,12 @@ inline std::string cgroup_of(pid_t tid, const std::string& controller) {
     }
   }
   return "";
+}
+
+inline std::string joined_warnings(const workload::WorkerReport& r) {
+  std::string out;
+  for (const auto& w : r.warnings) out += (out.empty() ? "" : " | ") + w;
+  return out;
 }
 
 inline void expect_all_completed(const std::vector<workload::WorkerReport>& reports) {

@@ -48,15 +48,25 @@ inline std::optional<long long> proc_stat_field(pid_t tid, int n) {
   return std::nullopt;
 }
 
-// Spawns and starts `config`, calls `probe` every `period_ns` for about
-// `run_ns` (and at least kMinProbes times, should this process be starved)
-// with the worker pids, then collects.
+// Spawns and starts `config`, waits (at most 5 s) until every worker has
+// finished an iteration, so the window below covers running loops even on
+// a loaded or sanitizer-slowed host, then calls `probe` every `period_ns`
+// for about `run_ns` (and at least kMinProbes times, should this process
+// be starved) with the worker pids, and collects.
 inline Result<std::vector<workload::WorkerReport>> run_and_probe(
     const workload::WorkloadConfig& config, uint64_t run_ns, uint64_t period_ns,
     const std::function<void(const std::vector<pid_t>&)>& probe) {
   auto h = workload::WorkloadHandle::spawn(config);
   if (!h) return unexpected(h.error());
   h->start();
+  const uint64_t give_up = mono_ns() + 5'000'000'000ULL;
+  for (;;) {
+    auto iters = h->snapshot_iterations();
+    bool all = true;
+    for (uint64_t n : iters) all = all && n > 0;
+    if (all || mono_ns() > give_up) break;
+    sleep_for_ns(1'000'000);
+  }
   constexpr int kMinProbes = 20;
   const uint64_t end = mono_ns() + run_ns;
   for (int n = 0; n < kMinProbes || mono_ns() < end; ++n) {

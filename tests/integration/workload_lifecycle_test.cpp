@@ -184,7 +184,7 @@ TEST(WorkloadSentinels, SignalExitAndHangAreClassified) {
   LeakChecker leaks;
   {
     auto c = make_config("spin_wait", 1);
-    for (const char* t : {"test_segv", "test_exit3", "test_hang"}) {
+    for (const char* t : {"test_killed", "test_exit3", "test_hang"}) {
       workload::WorkSpec s;
       s.work.name = t;
       s.num_workers = 1;
@@ -200,7 +200,7 @@ TEST(WorkloadSentinels, SignalExitAndHangAreClassified) {
     ASSERT_TRUE(segv.exit_info && exit3.exit_info && hang.exit_info);
     EXPECT_EQ(segv.group_idx, 1u);
     EXPECT_EQ(segv.exit_info->kind, ExitInfo::Kind::kSignaled);
-    EXPECT_EQ(segv.exit_info->code, SIGSEGV);
+    EXPECT_EQ(segv.exit_info->code, SIGKILL);
     EXPECT_EQ(exit3.group_idx, 2u);
     EXPECT_EQ(exit3.exit_info->kind, ExitInfo::Kind::kExited);
     EXPECT_EQ(exit3.exit_info->code, 3);

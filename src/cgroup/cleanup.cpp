@@ -24,7 +24,8 @@ CleanupReport cleanup_stale(const std::vector<std::string>& roots, const std::st
         continue;
       }
       RemovedTree tree{fmt::format("{}/{}", root, name), *pid, 0};
-      Status s = detail::remove_tree(tree.path, root, timeout_ms, tree.tasks_moved);
+      Status s = detail::remove_tree(tree.path, detail::hierarchy_root(root), timeout_ms,
+                                     tree.tasks_moved);
       if (s) {
         report.removed.push_back(std::move(tree));
       } else {

@@ -26,7 +26,8 @@ struct CleanupReport {
 
 // Looks for stale run trees directly under each of `roots` (cgroup roots,
 // e.g. live_cgroup_roots()). A tree is stale when <procfs>/<pid> does not
-// exist. Stale trees are drained (tasks moved to the root) and removed
+// exist. Stale trees are drained (tasks moved to the hierarchy's root
+// cgroup, see detail::hierarchy_root) and removed
 // deepest first; live runs' trees are never touched. A root that does not
 // exist is skipped silently. `timeout_ms` bounds each write/rmdir/drain.
 CleanupReport cleanup_stale(const std::vector<std::string>& roots,

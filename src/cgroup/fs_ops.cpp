@@ -92,6 +92,17 @@ Status rmdir_bounded(const std::string& path, uint64_t timeout_ms) {
   }
 }
 
+std::string hierarchy_root(const std::string& dir) {
+  std::string root = dir;
+  for (;;) {
+    size_t slash = root.rfind('/');
+    if (slash == std::string::npos || slash == 0) return root;
+    std::string parent = root.substr(0, slash);
+    if (::access((parent + "/cgroup.procs").c_str(), F_OK) != 0) return root;
+    root = std::move(parent);
+  }
+}
+
 Status mkdir_if_missing(const std::string& path) {
   if (::mkdir(path.c_str(), 0755) == 0) return {};
   if (errno == EEXIST) {

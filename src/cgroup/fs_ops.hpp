@@ -27,6 +27,12 @@ Status write_bounded(const std::string& path, std::string_view data, uint64_t ti
 // Removes an empty cgroup directory; ENOENT counts as success.
 Status rmdir_bounded(const std::string& path, uint64_t timeout_ms);
 
+// The root cgroup of the hierarchy holding `dir`: the topmost ancestor (or
+// `dir` itself) that still has a cgroup.procs file. Drained tasks go there:
+// on v2 it is the only cgroup exempt from the "no internal processes" rule,
+// so it accepts tasks even while its children have controllers enabled.
+std::string hierarchy_root(const std::string& dir);
+
 // Creates a directory; an existing directory is fine.
 Status mkdir_if_missing(const std::string& path);
 

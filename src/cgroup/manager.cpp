@@ -63,6 +63,7 @@ Result<CgroupManager> CgroupManager::create(Options opts) {
   }
   m.run_name_ = opts.run_name.empty() ? make_run_name(::getpid()) : std::move(opts.run_name);
   m.timeout_ms_ = opts.timeout_ms;
+  m.owner_pid_ = ::getpid();
   KTSTR_TRY(m.init());
   return m;
 }
@@ -83,7 +84,7 @@ Status CgroupManager::init() {
     auto it = std::find_if(hierarchies_.begin(), hierarchies_.end(),
                            [&root = root](const Hierarchy& h) { return h.base == root; });
     if (it == hierarchies_.end()) {
-      hierarchies_.push_back(Hierarchy{root, {}, false});
+      hierarchies_.push_back(Hierarchy{root, detail::hierarchy_root(root), {}, false});
       it = hierarchies_.end() - 1;
     }
     it->controllers.push_back(c);
@@ -115,6 +116,7 @@ CgroupManager::CgroupManager(CgroupManager&& other) noexcept
       run_name_(std::move(other.run_name_)),
       timeout_ms_(other.timeout_ms_),
       hierarchies_(std::move(other.hierarchies_)),
+      owner_pid_(other.owner_pid_),
       live_(std::exchange(other.live_, false)) {}
 
 CgroupManager& CgroupManager::operator=(CgroupManager&& other) noexcept {
@@ -125,6 +127,7 @@ CgroupManager& CgroupManager::operator=(CgroupManager&& other) noexcept {
     run_name_ = std::move(other.run_name_);
     timeout_ms_ = other.timeout_ms_;
     hierarchies_ = std::move(other.hierarchies_);
+    owner_pid_ = other.owner_pid_;
     live_ = std::exchange(other.live_, false);
   }
   return *this;
@@ -311,6 +314,7 @@ Result<std::vector<pid_t>> CgroupManager::pids(const std::string& rel) const {
 
 Status CgroupManager::move_all(const std::string& from, const std::string& to) {
   KTSTR_TRY(checked(to));
+  if (from == to) return checked(from);
   uint64_t start = mono_ns();
   for (;;) {
     auto list = pids(from);
@@ -336,7 +340,7 @@ Status CgroupManager::remove(const std::string& rel) {
   for (const Hierarchy& h : hierarchies_) {
     if (!h.active) continue;
     size_t moved = 0;
-    Status s = detail::remove_tree(dir(h, rel), h.base, timeout_ms_, moved);
+    Status s = detail::remove_tree(dir(h, rel), h.drain_to, timeout_ms_, moved);
     if (!s && first) first = std::move(s);
   }
   return first;
@@ -345,11 +349,14 @@ Status CgroupManager::remove(const std::string& rel) {
 Status CgroupManager::teardown() {
   if (!live_) return {};
   live_ = false;
+  // A forked child that leaves through exit() instead of _exit() must not
+  // tear down its parent's tree.
+  if (::getpid() != owner_pid_) return {};
   Status first;
   for (const Hierarchy& h : hierarchies_) {
     if (!h.active) continue;
     size_t moved = 0;
-    Status s = detail::remove_tree(dir(h, ""), h.base, timeout_ms_, moved);
+    Status s = detail::remove_tree(dir(h, ""), h.drain_to, timeout_ms_, moved);
     if (!s && first) first = std::move(s);
   }
   return first;

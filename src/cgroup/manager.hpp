@@ -67,8 +67,9 @@ class CgroupManager {
   // cpus ⊆ the new set (the kernel answers EBUSY/EINVAL otherwise).
   Status set_cpuset(const std::string& rel, const CpuSet& cpus,
                     const std::optional<CpuSet>& mems = std::nullopt);
-  // Back to the parent's CPUs and memory nodes (v2: empty = inherit; v1: a
-  // copy of the parent's current values).
+  // Back to the parent's CPUs and memory nodes: a copy of the parent's
+  // effective sets at the time of the call (neither version can make a
+  // populated cpuset inherit again).
   Status clear_cpuset(const std::string& rel);
   // The CPUs `rel` may actually use (cpuset.cpus.effective /
   // cpuset.effective_cpus).
@@ -99,9 +100,13 @@ class CgroupManager {
   Result<std::vector<pid_t>> pids(const std::string& rel) const;
 
   // Removes `rel` and its descendants, deepest first, after moving their
-  // tasks to the parent of the run tree (tasks keep running).
+  // tasks to the hierarchy's root cgroup (tasks keep running). With the
+  // default layout that is the run tree's parent; for a layout rooted inside
+  // another cgroup it is still the true root, because a v2 cgroup whose
+  // children have controllers enabled cannot take tasks.
   Status remove(const std::string& rel);
   // remove() of the whole run tree; idempotent. The manager is unusable after.
+  // Does nothing in a process other than the creator (a forked child).
   Status teardown();
 
   // Directory of `rel` ("" = run-tree root) in the hierarchy of `c`, for
@@ -114,7 +119,8 @@ class CgroupManager {
 
  private:
   struct Hierarchy {
-    std::string base;  // the layout root: the run tree's parent
+    std::string base;      // the layout root: the run tree's parent
+    std::string drain_to;  // the hierarchy's root cgroup (usually == base)
     std::vector<Controller> controllers;
     bool active = false;  // the run tree exists here and is ours to remove
     bool has(Controller c) const {
@@ -137,7 +143,8 @@ class CgroupManager {
   std::string run_name_;
   uint64_t timeout_ms_ = 5000;
   std::vector<Hierarchy> hierarchies_;
-  bool live_ = false;  // the run tree exists and teardown() has not run
+  pid_t owner_pid_ = 0;  // only the creating process tears down
+  bool live_ = false;    // the run tree exists and teardown() has not run
 };
 
 }  // namespace ktstr::cgroup

@@ -39,18 +39,18 @@ Status CgroupManager::set_cpuset(const std::string& rel, const CpuSet& cpus,
 
 Status CgroupManager::clear_cpuset(const std::string& rel) {
   KTSTR_TRY(checked(rel));
-  if (layout_.version == 2) {
-    // An empty v2 cpuset means "use the parent's effective set".
-    KTSTR_TRY(write(Controller::kCpuset, rel, "cpuset.cpus", "\n"));
-    return write(Controller::kCpuset, rel, "cpuset.mems", "\n");
-  }
-  // v1 has no "inherit": copy the parent's current values.
+  // Copy the parent's effective sets. v1 has no "inherit" value, and v2's
+  // (an empty cpuset.cpus) is refused with ENOSPC while the cgroup has tasks.
+  bool v2 = layout_.version == 2;
   std::string d = path(rel);
   std::string parent = d.substr(0, d.rfind('/'));
-  for (const char* file : {"cpuset.mems", "cpuset.cpus"}) {
-    auto value = read_file(parent + "/" + file);
+  const char* sources[] = {v2 ? "cpuset.mems.effective" : "cpuset.effective_mems",
+                           v2 ? "cpuset.cpus.effective" : "cpuset.effective_cpus"};
+  const char* targets[] = {"cpuset.mems", "cpuset.cpus"};
+  for (size_t i = 0; i < 2; ++i) {
+    auto value = read_file(fmt::format("{}/{}", parent, sources[i]));
     if (!value) return unexpected(value.error());
-    KTSTR_TRY(write(Controller::kCpuset, rel, file, *value));
+    KTSTR_TRY(write(Controller::kCpuset, rel, targets[i], *value));
   }
   return {};
 }

@@ -237,3 +237,77 @@ TEST(CgroupManager, SecondManagerWithTheSameNameIsRefused) {
 
 }  // namespace
 }  // namespace ktstr::cgroup
+
+namespace ktstr::cgroup {
+namespace {
+
+using namespace testing;  // NOLINT(google-build-using-namespace)
+
+TEST(CgroupManagerErrors, VetoedWriteIsRetriedThenNamesTheFile) {
+  KTSTR_CGROUP_PRECONDITIONS();
+  if (std::thread::hardware_concurrency() < 2) GTEST_SKIP() << "needs 2 CPUs";
+  auto m = make_manager("veto");
+  ASSERT_TRUE(m) << m.error().describe();
+  ASSERT_TRUE(m->create("p/c"));
+  if (m->layout().version == 2) {
+    // v2 vetoes tasks in a cgroup whose children have controllers enabled.
+    SleepingChild child;
+    Status moved = m->move_pids("p", {child.pid()});
+    ASSERT_FALSE(moved);
+    EXPECT_EQ(moved.error().err, EBUSY);
+    EXPECT_NE(moved.error().context.find(m->path("p") + "/cgroup.procs"), std::string::npos);
+    EXPECT_NE(moved.error().message.find("put tasks only in leaf cgroups"), std::string::npos)
+        << moved.error().describe();
+    EXPECT_NE(moved.error().message.find("after 8 attempts"), std::string::npos);
+    return;
+  }
+  ASSERT_TRUE(m->set_cpuset("p/c", {1}));
+  // v1 refuses to shrink a cpuset below a child's CPUs with EBUSY.
+  Status s = m->set_cpuset("p", {0});
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().err, EBUSY);
+  EXPECT_EQ(s.error().context, m->path("p") + "/cpuset.cpus");
+  EXPECT_NE(s.error().message.find("after 8 attempts"), std::string::npos) << s.error().describe();
+  EXPECT_EQ(*m->effective_cpus("p/c"), CpuSet{1}) << "the refused change had no effect";
+}
+
+TEST(CgroupManagerErrors, MissingCgroupAndSelfMove) {
+  KTSTR_CGROUP_PRECONDITIONS();
+  auto m = make_manager("missing");
+  ASSERT_TRUE(m) << m.error().describe();
+  Status s = m->set_cpu_weight("nope", 100);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().err, ENOENT);
+  EXPECT_NE(s.error().context.find("/nope/cpu."), std::string::npos) << s.error().describe();
+  auto p = m->pids("nope");
+  ASSERT_FALSE(p);
+  EXPECT_NE(p.error().message.find("create it first"), std::string::npos);
+  ASSERT_TRUE(m->create("same"));
+  SleepingChild child;
+  ASSERT_TRUE(m->move_pids("same", {child.pid()}));
+  EXPECT_TRUE(m->move_all("same", "same"));
+  EXPECT_EQ(*m->pids("same"), std::vector<pid_t>{child.pid()});
+  EXPECT_TRUE(m->remove("never-created")) << "removing what is not there is a no-op";
+}
+
+TEST(CgroupManagerErrors, ForkedChildDoesNotTearDownTheParentsTree) {
+  KTSTR_CGROUP_PRECONDITIONS();
+  auto m = make_manager("fork");
+  ASSERT_TRUE(m) << m.error().describe();
+  ASSERT_TRUE(m->create("a"));
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    Status s = m->teardown();
+    ::_exit(s && exists(m->path("a")) ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_TRUE(exists(m->path("a")));
+  ASSERT_TRUE(m->teardown());
+  EXPECT_FALSE(exists(m->path("")));
+  EXPECT_FALSE(m->create("b")) << "a torn-down manager refuses work";
+}
+
+}  // namespace
+}  // namespace ktstr::cgroup

@@ -133,6 +133,9 @@ std::optional<WorkerReport> run_worker(WorkerContext& ctx, const GroupPlan& g,
   ctx.tid = sys::gettid();
   report.tid = ctx.tid;
   apply_worker_settings(g, g.worker_cpus[ctx.worker_index_in_group], report);
+  if (!wait_start()) return std::nullopt;
+  // Read after the start gate: the scenario engine moves workers into their
+  // cgroup (changing the mask through the cpuset) before releasing them.
   cpu_set_t set;
   CPU_ZERO(&set);
   if (sched_getaffinity(0, sizeof set, &set) == 0) {
@@ -140,7 +143,6 @@ std::optional<WorkerReport> run_worker(WorkerContext& ctx, const GroupPlan& g,
       if (CPU_ISSET(c, &set)) ctx.allowed_cpus.insert(c);
     }
   }
-  if (!wait_start()) return std::nullopt;
   return run_worker_loop(ctx, std::move(report));
 }
 

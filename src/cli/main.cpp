@@ -1,6 +1,6 @@
 // ktstr entry point: builds the CLI from the registered subcommands and maps
 // errors to exit codes. Guest-init mode (PID 1 in a VM) is dispatched from
-// here too once the vm layer provides it.
+// here too.
 #include <unistd.h>
 
 #include <algorithm>
@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "cli/command.hpp"
+#include "cli/vm_flags.hpp"
+#include "vm/guest_init.hpp"
 
 namespace ktstr::cli {
 namespace {
@@ -30,9 +32,12 @@ CommandRegistrar::CommandRegistrar(const char* name, SetupFn fn) {
 
 int exit_code_for(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::kInvalidInput: return kExitInvalid;
-    case ErrorKind::kEnvironment: return kExitEnvironment;
-    case ErrorKind::kRuntime: return kExitFail;
+    case ErrorKind::kInvalidInput:
+      return kExitInvalid;
+    case ErrorKind::kEnvironment:
+      return kExitEnvironment;
+    case ErrorKind::kRuntime:
+      return kExitFail;
   }
   return kExitFail;
 }
@@ -42,12 +47,17 @@ int report_error(const Error& e) {
   return exit_code_for(e.kind);
 }
 
-bool decorations_allowed(int fd) { return isatty(fd) != 0 && std::getenv("CI") == nullptr; }
+bool decorations_allowed(int fd) {
+  return isatty(fd) != 0 && std::getenv("CI") == nullptr;
+}
 
 }  // namespace ktstr::cli
 
 int main(int argc, char** argv) {
+  // Inside a test VM ktstr is the init process (see vm/guest_init.hpp).
+  if (getpid() == 1) return ktstr::vm::guest_init_main(argc, argv);
   using namespace ktstr::cli;
+  set_process_args(argc, argv);
   CLI::App app{"ktstr: reproducible tests for Linux process schedulers (EEVDF and sched_ext)",
                "ktstr"};
   app.require_subcommand(1);

@@ -1,9 +1,8 @@
 #include "cli/vm_flags.hpp"
 
-#include <set>
-
 #include "cli/command.hpp"
 #include "util/duration.hpp"
+#include "vm/vm_argv.hpp"
 
 namespace ktstr::cli {
 namespace {
@@ -12,9 +11,6 @@ std::vector<std::string>& args_storage() {
   static std::vector<std::string> args;
   return args;
 }
-
-const std::set<std::string> kValueFlags = {"--kernel", "--topology",   "--scheduler", "--sched-arg",
-                                           "--accel",  "--vm-timeout", "--vm-log-dir"};
 
 void print_output(const nlohmann::json& output) {
   if (output.is_null()) return;
@@ -72,21 +68,6 @@ Result<vm::VmRequest> vm_request_from_flags(const VmFlags& f) {
   return req;
 }
 
-std::vector<std::string> strip_vm_flags(const std::vector<std::string>& args) {
-  std::vector<std::string> out;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--vm") continue;
-    std::string name = a.substr(0, a.find('='));
-    if (kValueFlags.count(name)) {
-      if (a.find('=') == std::string::npos) ++i;  // skip the separate value
-      continue;
-    }
-    out.push_back(a);
-  }
-  return out;
-}
-
 int report_vm_result(const vm::VmResult& r) {
   fmt::print(stderr, "ktstr: {}\n", vm::describe_vm_run(r));
   if (r.document.is_object() && r.document.contains("stderr_tail")) {
@@ -127,7 +108,7 @@ int run_in_vm_and_print(const VmFlags& flags) {
   if (!req) return report_error(req.error());
   const auto& all = process_args();
   std::vector<std::string> rest(all.size() > 1 ? all.begin() + 1 : all.end(), all.end());
-  req->argv = strip_vm_flags(rest);
+  req->argv = vm::strip_vm_flags(rest);
   auto r = vm::run_in_vm(*req);
   if (!r) return report_error(r.error());
   print_output(r->output);

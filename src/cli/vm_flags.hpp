@@ -37,9 +37,6 @@ void add_vm_flags(CLI::App* cmd, VmFlags& flags, bool with_vm_switch = true);
 // The VmRequest these flags describe (no argv/command set).
 Result<vm::VmRequest> vm_request_from_flags(const VmFlags& flags);
 
-// `args` without the VM flags (and their values) add_vm_flags defines.
-std::vector<std::string> strip_vm_flags(const std::vector<std::string>& args);
-
 // Runs the current command line (minus VM flags) in a VM; prints the guest's
 // output to stdout and a one-line VM summary + failures to stderr. Returns
 // the exit code to use.

@@ -73,7 +73,13 @@ Result<SeenTopology> read_seen_topology(const std::string& sysfs_root) {
     cores_by_llc[llc].insert(siblings);
     if (auto s = parse_cpu_list(siblings)) smt_widths.insert(s->size());
   }
-  for (const auto& l : llcs) t.llc_cpus.push_back(l);
+  // Order LLCs by their first CPU ("2-3" before "10-11").
+  std::map<int, std::string> by_first;
+  for (const auto& l : llcs) {
+    auto cpus = parse_cpu_list(l);
+    by_first[cpus && !cpus->empty() ? *cpus->begin() : 0] = l;
+  }
+  for (const auto& [first, l] : by_first) t.llc_cpus.push_back(l);
   t.llcs = static_cast<int>(llcs.size());
   std::set<size_t> core_counts;
   for (const auto& [llc, cores] : cores_by_llc) core_counts.insert(cores.size());

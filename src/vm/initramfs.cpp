@@ -1,8 +1,14 @@
 #include "vm/initramfs.hpp"
 
+#include <dirent.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
+#include <ctime>
+#include <utility>
+#include <vector>
 
 #include "util/file_io.hpp"
 #include "vm/cache.hpp"
@@ -13,6 +19,25 @@ namespace ktstr::vm {
 namespace {
 
 constexpr const char* kBaseFormat = "base-v1";
+// Every rebuilt ktstr binary makes a new base archive; keep only a few.
+constexpr size_t kKeepBaseArchives = 4;
+
+void prune_old_archives(const std::string& dir, const std::string& keep) {
+  std::vector<std::pair<time_t, std::string>> found;
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (dirent* e = ::readdir(d)) {
+      std::string n = e->d_name;
+      if (n.rfind("base-", 0) != 0 || dir + "/" + n == keep) continue;
+      struct stat st {};
+      if (::stat((dir + "/" + n).c_str(), &st) == 0) found.emplace_back(st.st_mtime, n);
+    }
+    ::closedir(d);
+  }
+  std::sort(found.rbegin(), found.rend());
+  for (size_t i = kKeepBaseArchives - 1; i < found.size(); ++i) {
+    ::unlink((dir + "/" + found[i].second).c_str());
+  }
+}
 
 std::string guest_lib_path(const ElfDependency& d) {
   if (d.interpreter) return d.name;  // the loader must be where PT_INTERP says
@@ -118,6 +143,7 @@ Result<BaseArchive> base_initramfs(const BaseInputs& in, const std::string& cach
   w.finish();
   KTSTR_TRY(write_file_atomic(out.path, w.bytes()));
   out.size_bytes = w.bytes().size();
+  prune_old_archives(dir, out.path);
   return out;
 }
 

@@ -1,5 +1,7 @@
 #include "vm/run_in_vm.hpp"
 
+#include <cstdlib>
+
 #include "sched/scheduler.hpp"
 #include "util/clock.hpp"
 #include "vm/cache.hpp"
@@ -84,7 +86,9 @@ Result<Prepared> prepare(const VmRequest& req, const std::string& root,
   if (!topo) return unexpected(topo.error());
   p.topology = *topo;
   std::string preferred;
-  if (auto key = sched_ext_build_key({root, "", "", false, false, 0})) preferred = *key;
+  BuildOptions default_build;
+  default_build.cache_root = root;
+  if (auto key = sched_ext_build_key(default_build)) preferred = *key;
   auto kernel = resolve_kernel(req.kernel, root, preferred);
   if (!kernel) return unexpected(kernel.error());
   p.kernel = *kernel;
@@ -155,6 +159,7 @@ Result<VmResult> run_in_vm(const VmRequest& req) {
   std::string log_dir = req.log_dir.empty() ? tmp->path() : req.log_dir;
   KTSTR_TRY(make_dirs(log_dir));
   QemuRun run;
+  if (const char* qemu = std::getenv("KTSTR_QEMU"); qemu && *qemu) run.config.qemu_binary = qemu;
   run.config.accel = accel->accel;
   run.config.topology = prepared->topology;
   run.config.memory_mib =

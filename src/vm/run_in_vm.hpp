@@ -8,6 +8,7 @@
 //   req.argv = {"workload", "--type", "spin_wait", "--json"};
 //   auto r = run_in_vm(req);       // Result<VmResult>
 //
+// $KTSTR_QEMU overrides the QEMU binary (default qemu-system-x86_64).
 // Errors (Result) are for runs that could not start: no kernel, no QEMU,
 // bad topology or scheduler (environment / invalid input, with the fix).
 // Everything after launch — guest verdicts, timeouts, panics, Ctrl-C — is a

@@ -83,7 +83,7 @@ void apply_kmsg_line(SchedulerHealth& h, const std::string& message) {
   if (is_stall_line(message) && h.stall_line.empty()) h.stall_line = message;
   if (auto d = parse_disable_line(message)) {
     if (h.disable_line.empty()) h.disable_line = message;
-    if (h.attached && !h.failure_from_kernel) {
+    if (h.attached && !h.stopping && !h.failure_from_kernel) {
       h.failure = d->reason;
       h.failure_from_kernel = true;
     }
@@ -153,6 +153,13 @@ bool HealthWatch::poll(SchedulerProcess& proc) {
     }
   }
   return health_.healthy();
+}
+
+void HealthWatch::stop(SchedulerProcess& proc) {
+  poll(proc);
+  health_.stopping = true;
+  proc.stop();
+  health_.exit_status = proc.exit_status().value_or(-1);
 }
 
 void HealthWatch::finish(const std::string& log_path) {

@@ -42,6 +42,9 @@ struct SchedulerHealth {
   // scheduler's EXIT line) replaces the symptoms we may notice first
   // (state "disabling", process gone).
   bool failure_from_kernel = false;
+  // Set when we stop the scheduler ourselves: its "unregistered" disable
+  // line and exit are expected from then on.
+  bool stopping = false;
   std::string disable_line, stall_line, exit_line;
   int exit_status = -1;                   // -1 while running
   std::vector<std::string> kernel_lines;  // sched_ext lines from the kernel log
@@ -66,6 +69,8 @@ class HealthWatch {
   bool wait_attached(SchedulerProcess& proc, uint64_t timeout_ms);
   // One health observation during the run; true while healthy.
   bool poll(SchedulerProcess& proc);
+  // Final observation, then stops the scheduler (expected exit from here on).
+  void stop(SchedulerProcess& proc);
   // Reads the scheduler log (exit line, dump, tail) into health().
   void finish(const std::string& log_path);
 

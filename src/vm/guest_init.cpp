@@ -108,8 +108,7 @@ void run_request(const RunRequest& req, nlohmann::json& doc, Verdict& v) {
   }
   auto out = run_command_phase(req, &*proc, &watch, doc);
   if (!watch.health().healthy()) proc->wait_exit(req.failure_grace_ms);
-  watch.poll(*proc);
-  proc->stop();
+  watch.stop(*proc);
   watch.finish(kSchedulerLog);
   doc["scheduler"] = sched::to_json(watch.health());
   judge(out, &watch.health(), v);

@@ -142,6 +142,12 @@ void interpret(const QemuOutcome& q, uint64_t timeout_ms, VmResult& r) {
 
 Result<VmResult> run_in_vm(const VmRequest& req) {
   uint64_t t0 = mono_ns();
+  std::string qemu = "qemu-system-x86_64";
+  if (const char* env = std::getenv("KTSTR_QEMU"); env && *env) qemu = env;
+  if (find_program(qemu).empty()) {
+    return environment_error(
+        fmt::format("{} not found; run scripts/setup or `apt-get install qemu-system-x86`", qemu));
+  }
   auto root = resolve_cache_root(req);
   if (!root) return unexpected(root.error());
   auto accel = choose_accel(req.accel);
@@ -159,7 +165,7 @@ Result<VmResult> run_in_vm(const VmRequest& req) {
   std::string log_dir = req.log_dir.empty() ? tmp->path() : req.log_dir;
   KTSTR_TRY(make_dirs(log_dir));
   QemuRun run;
-  if (const char* qemu = std::getenv("KTSTR_QEMU"); qemu && *qemu) run.config.qemu_binary = qemu;
+  run.config.qemu_binary = qemu;
   run.config.accel = accel->accel;
   run.config.topology = prepared->topology;
   run.config.memory_mib =

@@ -72,6 +72,18 @@ TEST(Health, KernelReasonReplacesSymptom) {
   EXPECT_EQ(h.kernel_lines.size(), 3u);
 }
 
+TEST(Health, OwnStopIsNotAFailure) {
+  SchedulerHealth h;
+  h.attached = true;
+  h.stopping = true;
+  apply_kmsg_line(h, "sched_ext: BPF scheduler \"simple\" disabled (unregistered from user space)");
+  EXPECT_TRUE(h.healthy());
+  EXPECT_FALSE(h.disable_line.empty());
+  h.stopping = false;
+  apply_kmsg_line(h, "sched_ext: BPF scheduler \"simple\" disabled (unregistered from user space)");
+  EXPECT_EQ(h.failure, "unregistered from user space");  // it quit by itself mid-run
+}
+
 TEST(Health, RestartDetectedFromEnableSeq) {
   SchedulerHealth h;
   h.attached = true;

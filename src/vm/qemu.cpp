@@ -9,12 +9,14 @@
 
 #include <algorithm>
 #include <deque>
+#include <optional>
 
 #include "util/clock.hpp"
 #include "util/file_io.hpp"
 #include "util/unique_fd.hpp"
 #include "vm/process.hpp"
 #include "vm/result_channel.hpp"
+#include "vm/signal_catcher.hpp"
 
 namespace ktstr::vm {
 namespace {
@@ -22,46 +24,6 @@ namespace {
 // After the result arrives the guest powers off; QEMU normally exits within
 // milliseconds. A guest that hangs in poweroff is killed after this.
 constexpr uint64_t kPoweroffGraceNs = 10ULL * 1000000000ULL;
-
-int g_signal_pipe_w = -1;
-
-void forward_signal(int sig) {
-  unsigned char b = static_cast<unsigned char>(sig);
-  ssize_t r = ::write(g_signal_pipe_w, &b, 1);
-  (void)r;
-}
-
-// SIGINT/SIGTERM become bytes on a pipe for the duration of one run; the
-// previous dispositions come back on destruction.
-class SignalCatcher {
- public:
-  SignalCatcher() {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) return;
-    read_.reset(fds[0]);
-    write_.reset(fds[1]);
-    g_signal_pipe_w = write_.get();
-    struct sigaction sa {};
-    sa.sa_handler = forward_signal;
-    sigemptyset(&sa.sa_mask);
-    ::sigaction(SIGINT, &sa, &old_int_);
-    ::sigaction(SIGTERM, &sa, &old_term_);
-  }
-  ~SignalCatcher() {
-    if (!read_) return;
-    ::sigaction(SIGINT, &old_int_, nullptr);
-    ::sigaction(SIGTERM, &old_term_, nullptr);
-    g_signal_pipe_w = -1;
-  }
-  SignalCatcher(const SignalCatcher&) = delete;
-  SignalCatcher& operator=(const SignalCatcher&) = delete;
-  int fd() const { return read_.get(); }
-
- private:
-  UniqueFd read_, write_;
-  struct sigaction old_int_ {
-  }, old_term_{};
-};
 
 Result<pid_t> spawn_qemu(const std::vector<std::string>& argv, const std::string& stderr_path,
                          bool interactive) {
@@ -97,7 +59,8 @@ std::string tail_text(const std::string& text, size_t max_bytes) {
 }
 
 // The poll/reap loop; fills `out` and returns when QEMU is gone.
-void supervise(pid_t pid, int fifo, int sig_fd, const QemuRun& run, QemuOutcome& out) {
+void supervise(pid_t pid, int fifo, SignalCatcher& signals, const QemuRun& run, QemuOutcome& out) {
+  int sig_fd = signals.fd();
   ResultChannelParser parser;
   uint64_t deadline = out.launch_ns + run.timeout_ms * 1000000ULL;
   char buf[65536];
@@ -121,8 +84,7 @@ void supervise(pid_t pid, int fifo, int sig_fd, const QemuRun& run, QemuOutcome&
     pollfd fds[2] = {{fifo, POLLIN, 0}, {sig_fd, POLLIN, 0}};
     ::poll(fds, sig_fd >= 0 ? 2 : 1, wait_ms);
     drain();
-    unsigned char sig = 0;
-    if (sig_fd >= 0 && ::read(sig_fd, &sig, 1) == 1) {
+    if (int sig = signals.take()) {
       out.interrupted_by = sig;
       kill_and_reap();
       break;
@@ -187,11 +149,13 @@ Result<QemuOutcome> run_qemu(QemuRun run) {
   QemuOutcome out;
   out.argv = qemu_argv(run.config);
   std::string stderr_path = run.run_dir + "/qemu.stderr";
-  SignalCatcher signals;
+  std::optional<SignalCatcher> own_signals;
+  SignalCatcher* signals = run.signals;
+  if (!signals) signals = &own_signals.emplace();
   out.launch_ns = mono_ns();
   auto pid = spawn_qemu(out.argv, stderr_path, run.interactive);
   if (!pid) return unexpected(pid.error());
-  supervise(*pid, fifo.get(), signals.fd(), run, out);
+  supervise(*pid, fifo.get(), *signals, run, out);
   if (auto err = read_file(stderr_path)) out.qemu_stderr = tail_text(*err, 4096);
 
   bool early_failure =

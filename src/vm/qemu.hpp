@@ -18,6 +18,7 @@
 
 #include "util/result.hpp"
 #include "vm/qemu_args.hpp"
+#include "vm/signal_catcher.hpp"
 
 namespace ktstr::vm {
 
@@ -30,6 +31,9 @@ struct QemuRun {
   std::string run_dir;  // scratch directory (FIFO, QEMU stderr)
   uint64_t timeout_ms = 60000;
   bool interactive = false;  // console on our stdio
+  // Caller-owned catcher (so a signal during preparation also counts);
+  // null: run_qemu installs its own for the duration of the run.
+  SignalCatcher* signals = nullptr;
 };
 
 struct QemuOutcome {

@@ -11,6 +11,7 @@
 #include "vm/process.hpp"
 #include "vm/qemu.hpp"
 #include "vm/run_request.hpp"
+#include "vm/signal_catcher.hpp"
 #include "vm/vm_topology.hpp"
 
 namespace ktstr::vm {
@@ -142,6 +143,7 @@ void interpret(const QemuOutcome& q, uint64_t timeout_ms, VmResult& r) {
 
 Result<VmResult> run_in_vm(const VmRequest& req) {
   uint64_t t0 = mono_ns();
+  SignalCatcher signals;  // Ctrl-C from here on: QEMU killed, temp dir removed
   std::string qemu = "qemu-system-x86_64";
   if (const char* env = std::getenv("KTSTR_QEMU"); env && *env) qemu = env;
   if (find_program(qemu).empty()) {
@@ -179,6 +181,7 @@ Result<VmResult> run_in_vm(const VmRequest& req) {
   run.run_dir = tmp->path();
   run.timeout_ms = req.timeout_ms ? req.timeout_ms : kDefaultTimeoutMs;
   run.interactive = req.interactive;
+  run.signals = &signals;
   r.timings.prepare_ms = ms_between(t0, mono_ns());
 
   auto q = run_qemu(run);

@@ -69,8 +69,45 @@ bool reap(pid_t child, sched::SchedulerProcess* sched, int& status) {
   return child_done;
 }
 
-std::vector<std::string> tail_lines(const std::string& path, size_t n) {
-  return file_tail_lines(path, n);
+// Decides when to stop the running command: its own timeout, or a failed
+// scheduler after the grace period (SIGTERM to its group, SIGKILL 3 s later).
+class Stopper {
+ public:
+  Stopper(const RunRequest& req, pid_t child) : req_(req), child_(child), start_(mono_ns()) {}
+
+  void tick(uint64_t now, bool scheduler_healthy, CommandOutcome& out) {
+    if (!scheduler_healthy && failed_at_ == 0) failed_at_ = now;
+    bool timeout =
+        req_.command_timeout_ms > 0 && now - start_ > req_.command_timeout_ms * 1000000ULL;
+    bool sched_stop = req_.stop_on_scheduler_failure && failed_at_ != 0 &&
+                      now - failed_at_ > req_.failure_grace_ms * 1000000ULL;
+    if ((timeout || sched_stop) && term_at_ == 0) {
+      out.timed_out = timeout;
+      out.stopped_for_scheduler = sched_stop;
+      ::kill(-child_, SIGTERM);
+      term_at_ = now;
+    } else if (term_at_ != 0 && now - term_at_ > 3000000000ULL) {
+      ::kill(-child_, SIGKILL);
+    }
+  }
+
+ private:
+  const RunRequest& req_;
+  pid_t child_;
+  uint64_t start_;
+  uint64_t failed_at_ = 0;
+  uint64_t term_at_ = 0;
+};
+
+// Reads what the pipe has (waiting up to 100 ms); false at EOF.
+bool read_some(int fd, std::string& into) {
+  pollfd p{fd, POLLIN, 0};
+  if (::poll(&p, 1, 100) <= 0) return true;
+  char buf[65536];
+  ssize_t n = ::read(fd, buf, sizeof buf);
+  if (n <= 0) return false;
+  if (into.size() < kMaxOutputBytes) into.append(buf, static_cast<size_t>(n));
+  return true;
 }
 
 }  // namespace
@@ -92,51 +129,29 @@ CommandOutcome run_watched(const RunRequest& req, sched::SchedulerProcess* sched
   }
   wr.reset();
   out.started = true;
-  uint64_t start = mono_ns();
-  uint64_t failed_at = 0, term_at = 0;
+  Stopper stopper(req, child);
   uint64_t exited_at = 0;
   int status = 0;
-  bool pipe_open = true, exited = false;
-  while (!exited || pipe_open) {
-    pollfd p{rd.get(), POLLIN, 0};
-    if (pipe_open && ::poll(&p, 1, 100) > 0) {
-      char buf[65536];
-      ssize_t n = ::read(rd.get(), buf, sizeof buf);
-      if (n <= 0)
-        pipe_open = false;
-      else if (out.stdout_text.size() < kMaxOutputBytes)
-        out.stdout_text.append(buf, size_t(n));
-    } else if (!pipe_open) {
+  bool pipe_open = true;
+  while (exited_at == 0 || pipe_open) {
+    if (pipe_open) {
+      pipe_open = read_some(rd.get(), out.stdout_text);
+    } else {
       ::usleep(50 * 1000);
     }
     uint64_t now = mono_ns();
-    if (!exited && reap(child, sched, status)) {
-      exited = true;
-      exited_at = now;
-    }
-    if (exited) {
+    if (exited_at == 0 && reap(child, sched, status)) exited_at = now;
+    if (exited_at != 0) {
       // Drain what is buffered; a leftover background process holding the
       // pipe must not keep us here.
       if (now - exited_at > 2000000000ULL) break;
       continue;
     }
-    if (watch && sched && failed_at == 0 && !watch->poll(*sched)) failed_at = now;
-    bool timeout = req.command_timeout_ms > 0 && now - start > req.command_timeout_ms * 1000000ULL;
-    bool sched_stop = req.stop_on_scheduler_failure && failed_at != 0 &&
-                      now - failed_at > req.failure_grace_ms * 1000000ULL;
-    if ((timeout || sched_stop) && term_at == 0) {
-      out.timed_out = timeout;
-      out.stopped_for_scheduler = sched_stop;
-      ::kill(-child, SIGTERM);
-      term_at = now;
-    } else if (term_at != 0 && now - term_at > 3000000000ULL) {
-      ::kill(-child, SIGKILL);
-    }
+    bool healthy = !(watch && sched) || watch->poll(*sched);
+    stopper.tick(now, healthy, out);
   }
-  if (exited) {
-    out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-  out.stderr_tail = tail_lines(kStderrPath, 30);
+  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  out.stderr_tail = file_tail_lines(kStderrPath, 30);
   return out;
 }
 

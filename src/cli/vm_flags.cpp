@@ -43,8 +43,11 @@ void add_vm_flags(CLI::App* cmd, VmFlags& f, bool with_vm_switch) {
   cmd->add_option("--scheduler", f.scheduler,
                   "eevdf, a fixture (scx_simple, scx_qmap, scx_central, scx_flatcg) or a path")
       ->envname("KTSTR_SCHEDULER");
-  cmd->add_option("--sched-arg", f.sched_args, "Scheduler argument (repeat; --sched-arg=-t)")
-      ->allow_extra_args(false);
+  cmd->add_option("--sched-arg", f.sched_args, "Scheduler argument, one per flag (repeat)")
+      ->type_size(1)
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--accel", f.accel, "auto, kvm or tcg")->envname("KTSTR_ACCEL");
   cmd->add_option("--vm-timeout", f.timeout, "Wall-clock limit for the VM (e.g. 5m)");
   cmd->add_option("--vm-log-dir", f.log_dir, "Keep the VM console log here");

@@ -4,6 +4,7 @@
 
 #include "sched/scheduler.hpp"
 #include "util/clock.hpp"
+#include "util/file_io.hpp"
 #include "vm/cache.hpp"
 #include "vm/cpio.hpp"
 #include "vm/initramfs.hpp"
@@ -72,6 +73,11 @@ Status build_initrd(const VmRequest& req, const std::string& root, const std::st
   if (!spec.is_eevdf()) {
     p.request.scheduler_path = std::string(kGuestSchedulerDir) + "/" + spec.name;
     KTSTR_TRY(add_binary_with_libs(w, spec.path, p.request.scheduler_path, present));
+  }
+  for (const auto& [host, guest] : req.extra_files) {
+    auto data = read_file(host);
+    if (!data) return unexpected(with_context(data.error(), "file for the VM"));
+    w.add_file(guest, *data, 0644);
   }
   w.add_file(kRequestPath, to_json_text(p.request));
   w.finish();

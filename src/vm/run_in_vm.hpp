@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -44,6 +45,9 @@ struct VmRequest {
   std::string cache_root;     // empty: KTSTR_CACHE_DIR / XDG / ~/.cache/ktstr
   std::string init_binary;    // empty: this executable
   std::string cmdline_extra;  // appended to the kernel command line
+  // Host files copied into the guest (e.g. a scenario file for `run FILE`):
+  // {host path, absolute guest path}; rewrite argv to the guest path.
+  std::vector<std::pair<std::string, std::string>> extra_files;
 };
 
 struct VmTimings {

@@ -6,6 +6,7 @@
 #include <ostream>
 #include <string>
 
+#include "util/file_io.hpp"
 #include "vm/cache.hpp"
 #include "vm_test_util.hpp"
 
@@ -84,6 +85,20 @@ TEST(VmBoot, DebianKernelRunsShellUnderEevdf) {
   EXPECT_NE(out.find("cloud-amd64"), std::string::npos) << out;
   EXPECT_NE(out.find("no-sched-ext"), std::string::npos) << out;
   EXPECT_EQ(r->document["scheduler"]["name"], "eevdf");
+}
+
+TEST(VmBoot, ExtraFilesReachTheGuest) {
+  KTSTR_REQUIRE_KERNEL(kernel, "sched-ext");
+  auto dir = TempDir::create("ktstr-vm-files-");
+  ASSERT_TRUE(dir);
+  ASSERT_TRUE(write_file_atomic(dir->path() + "/s.toml", "name = \"x\"\n"));
+  auto req = base_request(kernel, "1n1l1c1t");
+  req.extra_files = {{dir->path() + "/s.toml", "/ktstr/files/s.toml"}};
+  req.shell_command = "cat /ktstr/files/s.toml";
+  auto r = run_in_vm(req);
+  ASSERT_TRUE(r) << r.error().describe();
+  ASSERT_EQ(r->verdict, "pass") << r->reason;
+  EXPECT_EQ(r->output, "name = \"x\"\n");
 }
 
 TEST(VmBoot, HungGuestIsKilledAtTimeoutWithConsoleTail) {

@@ -79,8 +79,11 @@ void supervise(pid_t pid, int fifo, SignalCatcher& signals, const QemuRun& run, 
   };
   for (;;) {
     uint64_t now = mono_ns();
+    // Once the result is in, QEMU exits within milliseconds: poll finely so
+    // the teardown time is measured, not quantised to the idle tick.
+    uint64_t tick_ms = parser.complete() ? 1 : 50;
     int wait_ms = static_cast<int>(
-        std::min<uint64_t>(50, (deadline > now ? deadline - now : 0) / 1000000ULL));
+        std::min<uint64_t>(tick_ms, (deadline > now ? deadline - now : 0) / 1000000ULL));
     pollfd fds[2] = {{fifo, POLLIN, 0}, {sig_fd, POLLIN, 0}};
     ::poll(fds, sig_fd >= 0 ? 2 : 1, wait_ms);
     drain();

@@ -122,6 +122,19 @@ TEST(VmBoot, HungGuestIsKilledAtTimeoutWithConsoleTail) {
   EXPECT_LT(r->timings.total_ms, 20000.0);
 }
 
+TEST(VmBoot, KernelPanicIsReportedWithPanicLine) {
+  KTSTR_REQUIRE_KERNEL(kernel, "sched-ext");
+  auto req = base_request(kernel, "1n1l1c1t");
+  req.cmdline_extra = "rdinit=/nonexistent";  // no init, no root fs: the kernel panics
+  req.shell_command = "true";
+  auto r = run_in_vm(req);
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_FALSE(r->timed_out);
+  EXPECT_EQ(r->verdict, "error");
+  EXPECT_EQ(r->reason.rfind("kernel panic: Kernel panic - not syncing", 0), 0u) << r->reason;
+  EXPECT_TRUE(r->document.is_null());
+}
+
 TEST(VmBoot, MissingKernelIsExit3WithFix) {
   auto r = run_cli("vm shell --kernel /nonexistent/vmlinux --exec true");
   EXPECT_EQ(r.exit_code, 3) << r.out;

@@ -1,6 +1,6 @@
 // ktstr entry point: builds the CLI from the registered subcommands and maps
 // errors to exit codes. Guest-init mode (PID 1 in a VM) is dispatched from
-// here too once the vm layer provides it.
+// here too.
 #include <unistd.h>
 
 #include <algorithm>
@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "cli/command.hpp"
+#include "cli/vm_flags.hpp"
+#include "vm/guest_init.hpp"
 
 namespace ktstr::cli {
 namespace {
@@ -52,7 +54,10 @@ bool decorations_allowed(int fd) {
 }  // namespace ktstr::cli
 
 int main(int argc, char** argv) {
+  // Inside a test VM ktstr is the init process (see vm/guest_init.hpp).
+  if (getpid() == 1) return ktstr::vm::guest_init_main(argc, argv);
   using namespace ktstr::cli;
+  set_process_args(argc, argv);
   CLI::App app{"ktstr: reproducible tests for Linux process schedulers (EEVDF and sched_ext)",
                "ktstr"};
   app.require_subcommand(1);

@@ -1,0 +1,171 @@
+// `ktstr kernel fetch|build|list|clean`: the test kernels VM mode boots.
+#include <nlohmann/json.hpp>
+
+#include "cli/command.hpp"
+#include "vm/cache.hpp"
+#include "vm/kernel_build.hpp"
+#include "vm/kernel_fetch.hpp"
+#include "vm/kernel_store.hpp"
+
+namespace ktstr::cli {
+namespace {
+
+struct KernelArgs {
+  bool force = false;
+  bool keep_tree = false;
+  bool json = false;
+  bool all = false;
+  int jobs = 0;
+  std::string source;
+  std::string fragment;
+  std::vector<std::string> keys;
+};
+
+std::string human_size(uint64_t bytes) {
+  if (bytes >= (1ULL << 30)) return fmt::format("{:.1f}G", static_cast<double>(bytes) / (1 << 30));
+  return fmt::format("{:.0f}M", static_cast<double>(bytes) / (1 << 20));
+}
+
+Result<std::string> require_cache_root() {
+  std::string root = vm::cache_root();
+  if (root.empty()) {
+    return environment_error("no cache directory: set KTSTR_CACHE_DIR, XDG_CACHE_HOME or HOME");
+  }
+  return root;
+}
+
+void print_kernel(const vm::KernelInfo& k) {
+  fmt::print("{}\n  kind: {}\n  release: {}\n  boot image: {}\n", k.key, k.kind, k.release,
+             k.boot_image);
+  if (!k.vmlinux.empty()) fmt::print("  vmlinux (with BTF): {}\n", k.vmlinux);
+  for (const auto& [name, path] : k.schedulers) fmt::print("  scheduler {}: {}\n", name, path);
+}
+
+int do_fetch(const KernelArgs& a) {
+  auto root = require_cache_root();
+  if (!root) return report_error(root.error());
+  auto k = vm::fetch_debian_kernel({*root, a.force});
+  if (!k) return report_error(k.error());
+  print_kernel(*k);
+  return kExitPass;
+}
+
+int do_build(const KernelArgs& a) {
+  auto root = require_cache_root();
+  if (!root) return report_error(root.error());
+  vm::BuildOptions opts;
+  opts.cache_root = *root;
+  opts.source = a.source;
+  opts.fragment_path = a.fragment;
+  opts.force = a.force;
+  opts.keep_tree = a.keep_tree;
+  opts.jobs = a.jobs;
+  auto k = vm::build_sched_ext_kernel(opts);
+  if (!k) return report_error(k.error());
+  print_kernel(*k);
+  return kExitPass;
+}
+
+int do_list(const KernelArgs& a) {
+  auto root = require_cache_root();
+  if (!root) return report_error(root.error());
+  auto kernels = vm::list_kernels(*root);
+  if (a.json) {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& k : kernels) {
+      nlohmann::json s = nlohmann::json::object();
+      for (const auto& [n, p] : k.schedulers) s[n] = p;
+      arr.push_back({{"key", k.key},
+                     {"kind", k.kind},
+                     {"release", k.release},
+                     {"version", k.version},
+                     {"created", k.created},
+                     {"dir", k.dir},
+                     {"boot_image", k.boot_image},
+                     {"vmlinux", k.vmlinux},
+                     {"size_bytes", k.size_bytes},
+                     {"schedulers", s}});
+    }
+    fmt::print("{}\n", arr.dump(2));
+    return kExitPass;
+  }
+  if (kernels.empty()) {
+    fmt::print("no cached kernels in {} (run `ktstr kernel build` or `ktstr kernel fetch`)\n",
+               vm::kernels_dir(*root));
+    return kExitPass;
+  }
+  fmt::print("{:<30} {:<10} {:<24} {:>6}  {:<20} {}\n", "KEY", "KIND", "RELEASE", "SIZE", "CREATED",
+             "SCHEDULERS");
+  for (const auto& k : kernels) {
+    std::string scheds;
+    for (const auto& [n, p] : k.schedulers) scheds += (scheds.empty() ? "" : ",") + n;
+    fmt::print("{:<30} {:<10} {:<24} {:>6}  {:<20} {}\n", k.key, k.kind, k.release,
+               human_size(k.size_bytes), k.created, scheds.empty() ? "-" : scheds);
+  }
+  return kExitPass;
+}
+
+int do_clean(const KernelArgs& a) {
+  auto root = require_cache_root();
+  if (!root) return report_error(root.error());
+  if (a.keys.empty() && !a.all) {
+    fmt::print(stderr, "ktstr: name kernels to remove (see `ktstr kernel list`) or pass --all\n");
+    return kExitInvalid;
+  }
+  std::vector<std::string> targets = a.keys;
+  if (a.all) {
+    for (const auto& k : vm::list_kernels(*root)) targets.push_back(k.key);
+  }
+  for (const auto& key : targets) {
+    std::string dir = vm::kernels_dir(*root) + "/" + key;
+    if (key.find('/') != std::string::npos || !vm::path_exists(dir)) {
+      return report_error(
+          invalid_input("no such cached kernel (see `ktstr kernel list`)", key).value);
+    }
+    if (auto st = vm::remove_tree(dir); !st) return report_error(st.error());
+    fmt::print("removed {}\n", dir);
+  }
+  if (a.all) {
+    (void)vm::remove_tree(*root + "/build");
+    (void)vm::remove_tree(*root + "/initramfs");
+  }
+  return kExitPass;
+}
+
+void setup(CLI::App& app, Action& chosen) {
+  auto args = std::make_shared<KernelArgs>();
+  auto* cmd =
+      app.add_subcommand("kernel", "Get or build the kernels VM mode boots")->require_subcommand(1);
+  cmd->footer(
+      "Examples:\n  ktstr kernel build            # sched_ext kernel + scx_* fixtures (~8 min)\n"
+      "  ktstr kernel fetch            # Debian 6.12 cloud kernel (EEVDF only)\n"
+      "  ktstr kernel list --json\n  ktstr kernel clean --all");
+  auto* fetch = cmd->add_subcommand("fetch", "Download Debian's newest 6.12 cloud kernel");
+  fetch->add_flag("--force", args->force, "Download again even when cached");
+  fetch->callback([&chosen, args] { chosen = [args] { return do_fetch(*args); }; });
+
+  auto* build = cmd->add_subcommand("build", "Build a sched_ext kernel and the scx_* fixtures");
+  build->add_option("--source", args->source,
+                    "Kernel tarball or tree (default /usr/src/linux-source-6.12.tar.xz); a tree "
+                    "is built in place");
+  build->add_option("--config-fragment", args->fragment,
+                    "Config fragment instead of the built-in configs/sched_ext.config");
+  build->add_option("-j,--jobs", args->jobs, "Parallel make jobs (default: online CPUs)");
+  build->add_flag("--force", args->force, "Rebuild even when cached");
+  build->add_flag("--keep-tree", args->keep_tree, "Keep the extracted build tree");
+  build->callback([&chosen, args] { chosen = [args] { return do_build(*args); }; });
+
+  auto* list = cmd->add_subcommand("list", "Show cached kernels");
+  list->add_flag("--json", args->json, "JSON array");
+  list->callback([&chosen, args] { chosen = [args] { return do_list(*args); }; });
+
+  auto* clean = cmd->add_subcommand("clean", "Remove cached kernels");
+  clean->add_option("keys", args->keys, "Keys from `ktstr kernel list`");
+  clean->add_flag("--all", args->all, "Remove every cached kernel and build leftovers");
+  clean->callback([&chosen, args] { chosen = [args] { return do_clean(*args); }; });
+}
+
+KTSTR_CLI_COMMAND("kernel", setup);
+
+}  // namespace
+}  // namespace ktstr::cli

@@ -1,0 +1,104 @@
+// `ktstr vm shell|sysinfo`: boot the test VM interactively or for one
+// command, and show what a (guest) kernel reports about itself.
+#include <sys/utsname.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/command.hpp"
+#include "cli/vm_flags.hpp"
+#include "sched/sched_ext_sysfs.hpp"
+#include "vm/guest_topology.hpp"
+
+namespace ktstr::cli {
+namespace {
+
+struct ShellArgs {
+  VmFlags vm;
+  std::string exec;
+};
+
+int do_shell(const ShellArgs& a) {
+  auto req = vm_request_from_flags(a.vm);
+  if (!req) return report_error(req.error());
+  if (a.exec.empty()) {
+    req->interactive = true;
+    if (a.vm.timeout.empty()) req->timeout_ms = 24ULL * 3600 * 1000;
+    fmt::print(stderr, "ktstr: booting {}; `exit` or Ctrl-D powers the VM off\n", a.vm.topology);
+  } else {
+    req->shell_command = a.exec;
+    if (a.vm.timeout.empty()) req->timeout_ms = 300000;
+  }
+  auto r = vm::run_in_vm(*req);
+  if (!r) return report_error(r.error());
+  if (r->output.is_string()) fmt::print("{}", r->output.get<std::string>());
+  std::fflush(stdout);
+  return report_vm_result(*r);
+}
+
+struct SysinfoArgs {
+  VmFlags vm;
+  bool json = false;
+};
+
+int do_sysinfo(const SysinfoArgs& a) {
+  if (a.vm.vm) return run_in_vm_and_print(a.vm);
+  auto topo = vm::read_seen_topology("/sys");
+  if (!topo) return report_error(topo.error());
+  auto scx = sched::read_sched_ext_state("/sys");
+  utsname u{};
+  ::uname(&u);
+  if (a.json) {
+    nlohmann::json j = {{"kernel_release", u.release},
+                        {"topology", vm::to_json(*topo)},
+                        {"sched_ext",
+                         {{"supported", scx.supported},
+                          {"state", scx.state},
+                          {"ops", scx.ops},
+                          {"enable_seq", scx.enable_seq}}}};
+    fmt::print("{}\n", j.dump(2));
+    return kExitPass;
+  }
+  fmt::print("kernel {}\n", u.release);
+  fmt::print("cpus {} ({}), nodes {}, LLCs {}, cores/LLC {}, threads/core {}{}\n", topo->cpus,
+             topo->online, topo->nodes, topo->llcs, topo->cores_per_llc, topo->threads_per_core,
+             topo->uniform ? "" : " (not uniform)");
+  for (size_t i = 0; i < topo->llc_cpus.size(); ++i) {
+    fmt::print("  LLC {}: cpus {}\n", i, topo->llc_cpus[i]);
+  }
+  for (size_t i = 0; i < topo->node_cpus.size(); ++i) {
+    fmt::print("  node {}: cpus {}\n", i, topo->node_cpus[i]);
+  }
+  if (!scx.supported) {
+    fmt::print("sched_ext: not in this kernel\n");
+  } else {
+    fmt::print("sched_ext: {}{}\n", scx.state, scx.ops.empty() ? "" : " (ops " + scx.ops + ")");
+  }
+  return kExitPass;
+}
+
+void setup(CLI::App& app, Action& chosen) {
+  auto* cmd = app.add_subcommand("vm", "Boot the test VM")->require_subcommand(1);
+  auto shell = std::make_shared<ShellArgs>();
+  auto* sh = cmd->add_subcommand("shell", "Boot a VM and run a shell (or --exec CMD)");
+  sh->footer(
+      "Examples:\n  ktstr vm shell --topology 1n2l2c1t\n"
+      "  ktstr vm shell --topology 2n4l2c1t --exec 'cat /sys/devices/system/node/online'\n"
+      "  ktstr vm shell --kernel sched-ext --scheduler scx_simple --exec 'cat "
+      "/sys/kernel/sched_ext/root/ops'");
+  add_vm_flags(sh, shell->vm, /*with_vm_switch=*/false);
+  sh->add_option("--exec", shell->exec, "Run this busybox sh command, print its output, power off");
+  sh->callback([&chosen, shell] { chosen = [shell] { return do_shell(*shell); }; });
+
+  auto info = std::make_shared<SysinfoArgs>();
+  auto* si = cmd->add_subcommand("sysinfo",
+                                 "Kernel, CPU topology and sched_ext state (--vm: the guest's)");
+  si->footer("Example:\n  ktstr vm sysinfo --vm --topology 2n4l2c1t --json");
+  add_vm_flags(si, info->vm);
+  si->add_flag("--json", info->json, "JSON output");
+  si->callback([&chosen, info] { chosen = [info] { return do_sysinfo(*info); }; });
+}
+
+KTSTR_CLI_COMMAND("vm", setup);
+
+}  // namespace
+}  // namespace ktstr::cli

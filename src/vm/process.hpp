@@ -1,0 +1,54 @@
+// Running helper programs (make, apt-get, objcopy, decompressors) from the
+// host side of VM mode. Children get PR_SET_PDEATHSIG so a killed harness
+// leaves no build or QEMU behind.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "util/result.hpp"
+
+namespace ktstr::vm {
+
+struct CommandOptions {
+  std::string cwd;                     // empty: inherit
+  std::string stdin_path;              // empty: /dev/null
+  std::string log_path;                // stdout+stderr appended here; empty: inherit
+  std::string stdout_path;             // stdout only written (truncated) here; wins over log
+  bool capture_stdout = false;         // collect stdout into CommandResult (wins over both)
+  bool quiet_stderr = false;           // stderr to /dev/null when no log_path
+  std::vector<std::string> extra_env;  // "KEY=VALUE" added to the environment
+  // Called about every `heartbeat_ms` while the child runs (progress lines).
+  std::function<void(uint64_t elapsed_ms)> heartbeat;
+  uint64_t heartbeat_ms = 30000;
+};
+
+struct CommandResult {
+  int exit_code = -1;  // -1 when killed by a signal
+  int term_signal = 0;
+  std::string stdout_text;
+  bool ok() const { return exit_code == 0; }
+};
+
+// Runs argv[0] (searched in PATH) and waits. Error only when it cannot be
+// started (environment error naming the program); a non-zero exit is a
+// normal CommandResult.
+Result<CommandResult> run_command(const std::vector<std::string>& argv,
+                                  const CommandOptions& opts = {});
+
+// argv joined for messages, each word quoted when it has shell specials.
+std::string shell_join(const std::vector<std::string>& argv);
+
+// Full path of `name` found in PATH (or `name` itself when it has a '/' and
+// is executable); empty when not found.
+std::string find_program(const std::string& name);
+
+// Sets PR_SET_PDEATHSIG(SIGKILL) in a freshly forked child and exits it when
+// the parent already died. Async-signal-safe; call right after fork().
+void child_die_with_parent(pid_t parent_pid);
+
+}  // namespace ktstr::vm

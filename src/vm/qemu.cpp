@@ -1,0 +1,179 @@
+#include "vm/qemu.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <deque>
+#include <optional>
+
+#include "util/clock.hpp"
+#include "util/file_io.hpp"
+#include "util/unique_fd.hpp"
+#include "vm/process.hpp"
+#include "vm/result_channel.hpp"
+#include "vm/signal_catcher.hpp"
+
+namespace ktstr::vm {
+namespace {
+
+// After the result arrives the guest powers off; QEMU normally exits within
+// milliseconds. A guest that hangs in poweroff is killed after this.
+constexpr uint64_t kPoweroffGraceNs = 10ULL * 1000000000ULL;
+
+Result<pid_t> spawn_qemu(const std::vector<std::string>& argv, const std::string& stderr_path,
+                         bool interactive) {
+  std::vector<std::string> args = argv;
+  std::vector<char*> cargv;
+  for (auto& s : args) cargv.push_back(s.data());
+  cargv.push_back(nullptr);
+  UniqueFd err_fd;
+  if (!interactive) {
+    err_fd.reset(::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (!err_fd) return sys_error("cannot create QEMU stderr log", stderr_path);
+  }
+  pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid < 0) return sys_error("fork failed", "qemu");
+  if (pid == 0) {
+    child_die_with_parent(parent);
+    if (!interactive) {
+      ::setpgid(0, 0);  // terminal Ctrl-C reaches the harness, not QEMU
+      int devnull = ::open("/dev/null", O_RDWR);
+      ::dup2(devnull, 0);
+      ::dup2(devnull, 1);
+      ::dup2(err_fd.get(), 2);
+    }
+    ::execvp(cargv[0], cargv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+std::string tail_text(const std::string& text, size_t max_bytes) {
+  return text.size() <= max_bytes ? text : text.substr(text.size() - max_bytes);
+}
+
+// The poll/reap loop; fills `out` and returns when QEMU is gone.
+void supervise(pid_t pid, int fifo, SignalCatcher& signals, const QemuRun& run, QemuOutcome& out) {
+  int sig_fd = signals.fd();
+  ResultChannelParser parser;
+  uint64_t deadline = out.launch_ns + run.timeout_ms * 1000000ULL;
+  char buf[65536];
+  auto drain = [&] {
+    for (;;) {
+      ssize_t n = ::read(fifo, buf, sizeof buf);
+      if (n <= 0) break;
+      parser.feed(std::string_view(buf, static_cast<size_t>(n)), mono_ns());
+    }
+  };
+  auto kill_and_reap = [&] {
+    ::kill(pid, SIGKILL);
+    int st = 0;
+    while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+    }
+  };
+  for (;;) {
+    uint64_t now = mono_ns();
+    // Once the result is in, QEMU exits within milliseconds: poll finely so
+    // the teardown time is measured, not quantised to the idle tick.
+    uint64_t tick_ms = parser.complete() ? 1 : 50;
+    int wait_ms = static_cast<int>(
+        std::min<uint64_t>(tick_ms, (deadline > now ? deadline - now : 0) / 1000000ULL));
+    pollfd fds[2] = {{fifo, POLLIN, 0}, {sig_fd, POLLIN, 0}};
+    ::poll(fds, sig_fd >= 0 ? 2 : 1, wait_ms);
+    drain();
+    if (int sig = signals.take()) {
+      out.interrupted_by = sig;
+      kill_and_reap();
+      break;
+    }
+    int status = 0;
+    if (::waitpid(pid, &status, WNOHANG) == pid) {
+      drain();
+      out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      break;
+    }
+    now = mono_ns();
+    bool hung_poweroff = parser.complete() && now - parser.result_ns() > kPoweroffGraceNs;
+    if (now >= deadline || hung_poweroff) {
+      out.timed_out = !parser.complete();
+      kill_and_reap();
+      break;
+    }
+  }
+  out.exit_ns = mono_ns();
+  out.init_start_ns = parser.init_start_ns();
+  out.result_ns = parser.result_ns();
+  out.result_complete = parser.complete();
+  out.result_json = parser.result();
+}
+
+}  // namespace
+
+std::vector<std::string> file_tail_lines(const std::string& path, size_t max_lines) {
+  std::vector<std::string> lines;
+  auto text = read_file(path);
+  if (!text) return lines;
+  std::deque<std::string> window;
+  size_t start = 0;
+  while (start < text->size()) {
+    size_t end = text->find('\n', start);
+    if (end == std::string::npos) end = text->size();
+    std::string line = text->substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    window.push_back(std::move(line));
+    if (window.size() > max_lines) window.pop_front();
+    start = end + 1;
+  }
+  lines.assign(window.begin(), window.end());
+  return lines;
+}
+
+Result<QemuOutcome> run_qemu(QemuRun run) {
+  if (find_program(run.config.qemu_binary).empty()) {
+    return environment_error(
+        fmt::format("{} not found; run scripts/setup or `apt-get install "
+                    "qemu-system-x86`",
+                    run.config.qemu_binary));
+  }
+  std::string fifo_path = run.run_dir + "/result.fifo";
+  ::unlink(fifo_path.c_str());
+  if (::mkfifo(fifo_path.c_str(), 0600) != 0) return sys_error("mkfifo failed", fifo_path);
+  // O_RDWR: we are a writer too, so reads never see EOF before QEMU opens it.
+  UniqueFd fifo(::open(fifo_path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC));
+  if (!fifo) return sys_error("cannot open result FIFO", fifo_path);
+  run.config.result_path = fifo_path;
+
+  QemuOutcome out;
+  out.argv = qemu_argv(run.config);
+  std::string stderr_path = run.run_dir + "/qemu.stderr";
+  std::optional<SignalCatcher> own_signals;
+  SignalCatcher* signals = run.signals;
+  if (!signals) signals = &own_signals.emplace();
+  out.launch_ns = mono_ns();
+  auto pid = spawn_qemu(out.argv, stderr_path, run.interactive);
+  if (!pid) return unexpected(pid.error());
+  supervise(*pid, fifo.get(), *signals, run, out);
+  if (auto err = read_file(stderr_path)) out.qemu_stderr = tail_text(*err, 4096);
+
+  bool early_failure =
+      out.init_start_ns == 0 && !out.timed_out && out.interrupted_by == 0 && out.exit_code != 0;
+  if (early_failure && run.config.accel == Accel::kKvm && !run.config.kvm_no_arch_capabilities &&
+      out.qemu_stderr.find("0x10a") != std::string::npos) {
+    run.config.kvm_no_arch_capabilities = true;  // "failed to set MSR 0x10a" on some hosts
+    return run_qemu(run);
+  }
+  if (early_failure) {
+    return environment_error(fmt::format(
+        "QEMU failed to start (exit {}): {}; command: {}", out.exit_code,
+        out.qemu_stderr.empty() ? "no message" : out.qemu_stderr, shell_join(out.argv)));
+  }
+  return out;
+}
+
+}  // namespace ktstr::vm

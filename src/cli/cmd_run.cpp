@@ -8,31 +8,18 @@
 
 #include "cli/command.hpp"
 #include "cli/interrupt.hpp"
+#include "cli/run_options.hpp"
 #include "cli/run_output.hpp"
 #include "scenario/catalogue.hpp"
 #include "scenario/engine.hpp"
 #include "scenario/requirements.hpp"
+#include "sched/sched_ext_sysfs.hpp"
 #include "util/clock.hpp"
 #include "util/duration.hpp"
 #include "util/file_io.hpp"
 
 namespace ktstr::cli {
 namespace {
-
-struct RunOptions {
-  std::vector<std::string> targets;
-  std::string duration;
-  std::optional<size_t> workers;
-  std::string filter;
-  size_t repeat = 1;
-  std::string json;
-  std::vector<std::string> checks;
-  bool raw = false;
-  bool keep_going = false;
-  bool strict = false;
-  bool dry_run = false;
-  uint64_t seed = 0;
-};
 
 std::string utc_now() {
   std::time_t t = std::time(nullptr);
@@ -65,6 +52,25 @@ Result<scenario::EngineOptions> engine_options(const RunOptions& o) {
   e.keep_reports = o.raw;
   e.seed = o.seed;
   e.hooks.interrupted = [] { return interrupted(); };
+  // With a sched_ext scheduler attached at the start (the VM guest case),
+  // scheduler_alive follows it: it must stay enabled with the same ops and
+  // the same enable_seq (a silent restart changes it).
+  auto scx = sched::read_sched_ext_state();
+  if (scx.enabled()) {
+    e.hooks.health = [scx] {
+      auto now = sched::read_sched_ext_state();
+      check::SchedulerHealth h;
+      h.name = scx.ops;
+      h.sched_ext = true;
+      h.attached = now.enabled() && now.ops == scx.ops && now.enable_seq == scx.enable_seq;
+      h.alive = h.attached;
+      if (!h.attached) {
+        h.exit_reason = fmt::format("sched_ext state '{}', ops '{}', enable_seq {} -> {}",
+                                    now.state, now.ops, scx.enable_seq, now.enable_seq);
+      }
+      return h;
+    };
+  }
   return e;
 }
 
@@ -96,6 +102,7 @@ Status write_json(const std::string& path, const scenario::RunResult& run) {
 }
 
 int run(const RunOptions& o) {
+  if (o.vm.vm) return run_scenarios_in_vm(o);
   auto eopt = engine_options(o);
   if (!eopt) return report_error(eopt.error());
   auto selected = scenario::select_scenarios(o.targets, o.filter);
@@ -170,6 +177,7 @@ void setup(CLI::App& app, Action& chosen) {
       "  sudo ktstr run steady cgroup_cpuset_swap_midrun --duration 5s\n"
       "  sudo ktstr run my_test.toml --json result.json --check max_gap_ms=500\n"
       "  sudo ktstr run --filter 'cgroup_*' --keep-going --repeat 3\n"
+      "  ktstr run steady --vm --topology 1n2l4c1t --kernel sched-ext --scheduler scx_simple\n"
       "Exit codes: 0 pass (skips allowed unless --strict), 1 a check failed, 2 invalid input,\n"
       "3 environment (not root, no cgroup controller; with --strict also any skip),\n"
       "4 inconclusive, 130 interrupted (after cleanup).");
@@ -185,6 +193,7 @@ void setup(CLI::App& app, Action& chosen) {
   cmd->add_flag("--keep-going", o->keep_going, "Run the remaining scenarios after a failure");
   cmd->add_flag("--strict", o->strict, "Treat skipped scenarios as an error (exit 3)");
   cmd->add_flag("--dry-run", o->dry_run, "List the selected scenarios and exit");
+  add_vm_flags(cmd, o->vm);
   cmd->callback([o, &chosen] { chosen = [o] { return run(*o); }; });
 }
 

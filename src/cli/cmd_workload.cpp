@@ -6,6 +6,7 @@
 
 #include "cli/command.hpp"
 #include "cli/interrupt.hpp"
+#include "cli/vm_flags.hpp"
 #include "util/clock.hpp"
 #include "util/duration.hpp"
 #include "workload/handle.hpp"
@@ -24,6 +25,7 @@ struct WorkloadOptions {
   std::optional<int> nice;
   std::string affinity;
   bool json = false;
+  VmFlags vm;
 };
 
 Result<workload::WorkloadConfig> build_config(const WorkloadOptions& o) {
@@ -91,6 +93,7 @@ void print_text(const std::vector<workload::WorkerReport>& reports,
 }
 
 int run_workload(const WorkloadOptions& o) {
+  if (o.vm.vm) return run_in_vm_and_print(o.vm);
   auto duration = parse_duration_ns(o.duration);
   if (!duration) return report_error(with_context(duration.error(), "--duration"));
   auto config = build_config(o);
@@ -143,6 +146,7 @@ void setup(CLI::App& app, Action& chosen) {
   cmd->add_option("--nice", o->nice, "Nice value for every worker");
   cmd->add_option("--affinity", o->affinity, "CPU list every worker is pinned to, e.g. 0-1");
   cmd->add_flag("--json", o->json, "Print {\"reports\": [...], \"summary\": {...}}");
+  add_vm_flags(cmd, o->vm);
   cmd->callback([o, &chosen] { chosen = [o] { return run_workload(*o); }; });
 }
 

@@ -1,5 +1,7 @@
 #include "cli/run_output.hpp"
 
+#include "sched/sched_ext_sysfs.hpp"
+
 #include <sys/utsname.h>
 
 #include <sstream>
@@ -142,7 +144,10 @@ scenario::HostInfo probe_host_info() {
     h.topology = spec ? spec->to_string()
                       : fmt::format("{} nodes, {} LLCs, irregular", t->num_nodes(), t->num_llcs());
   }
-  h.scheduler = "eevdf";
+  // A sched_ext scheduler attached (inside a ktstr VM, or on a host that
+  // runs one) replaces EEVDF for every fair task: name it.
+  auto scx = sched::read_sched_ext_state();
+  h.scheduler = scx.enabled() ? "sched_ext:" + scx.ops : "eevdf";
   auto layout = cgroup::detect_cgroup_layout_live();
   h.cgroup_layout = layout ? (layout->version == 2 ? "v2" : "v1 fallback") : "none usable";
   return h;

@@ -1,0 +1,35 @@
+// Options of `ktstr run`, shared by the host path (cmd_run.cpp) and the VM
+// path (run_vm.cpp), which forwards them to the guest.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/vm_flags.hpp"
+
+namespace ktstr::cli {
+
+struct RunOptions {
+  std::vector<std::string> targets;
+  std::string duration;
+  std::optional<size_t> workers;
+  std::string filter;
+  size_t repeat = 1;
+  std::string json;
+  std::vector<std::string> checks;
+  bool raw = false;
+  bool keep_going = false;
+  bool strict = false;
+  bool dry_run = false;
+  uint64_t seed = 0;
+  VmFlags vm;
+};
+
+// Runs the selected scenarios inside a test VM: scenario files are copied
+// in, the guest runs `ktstr run ... --json -`, and the host writes the
+// result (with a `vm` section) and renders the text as for a host run.
+int run_scenarios_in_vm(const RunOptions& o);
+
+}  // namespace ktstr::cli

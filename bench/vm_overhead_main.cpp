@@ -130,7 +130,7 @@ int run(const Options& o) {
   QemuConfig base;
   base.accel = accel->accel;
   base.topology = *topo;
-  base.memory_mib = default_memory_mib(topo->cpus(), 0, topo->nodes);
+  base.memory_mib = default_memory_mib(topo->total_cpus(), 0, topo->nodes);
   base.kernel = kernel->boot_image;
   std::vector<Sample> floor, ktstr;
   for (int i = 0; i < o.repeat; ++i) {  // interleaved so drift hits both

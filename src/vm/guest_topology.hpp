@@ -1,14 +1,14 @@
-// TEMPORARY: the topology a (guest) kernel reports in sysfs, reduced to the
-// NnLlCcTt shape. To be replaced by ktstr::topo::Topology::from_sysfs and
-// Topology::matches once src/topology lands; kept here so VM mode can verify
-// the guest before that.
+// The topology a (guest) kernel reports in sysfs (read by the topology
+// layer), reduced to what the VM result document shows.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "topology/topology.hpp"
 #include "util/result.hpp"
 #include "vm/vm_topology.hpp"
 
@@ -18,12 +18,13 @@ struct SeenTopology {
   int cpus = 0;
   int nodes = 0;
   int llcs = 0;
-  int cores_per_llc = 0;               // of the first LLC
-  int threads_per_core = 0;            // of the first core
-  bool uniform = true;                 // every LLC/core has the same shape
-  std::string online;                  // "0-7"
-  std::vector<std::string> llc_cpus;   // per LLC, cpu list
-  std::vector<std::string> node_cpus;  // per node, cpu list
+  int cores_per_llc = 0;                   // of the first LLC
+  int threads_per_core = 0;                // of the first core
+  bool uniform = true;                     // every LLC/core has the same shape
+  std::string online;                      // "0-7"
+  std::vector<std::string> llc_cpus;       // per LLC, cpu list
+  std::vector<std::string> node_cpus;      // per node, cpu list
+  std::optional<topo::Topology> topology;  // what was read (absent in tests built by hand)
 };
 
 // Reads <sysfs_root>/devices/system/{cpu,node}. The LLC of a CPU is its

@@ -58,7 +58,7 @@ std::vector<std::string> qemu_argv(const QemuConfig& cfg) {
     a.insert(a.end(), {"-accel", "tcg,thread=single", "-cpu", "max,vendor=GenuineIntel"});
   }
   a.insert(a.end(), {"-machine", "pc", "-smp",
-                     fmt::format("cpus={},sockets={},dies={},cores={},threads={}", t.cpus(),
+                     fmt::format("cpus={},sockets={},dies={},cores={},threads={}", t.total_cpus(),
                                  t.nodes, t.llcs_per_node(), t.cores_per_llc, t.threads_per_core),
                      "-m", fmt::format("{}M", cfg.memory_mib)});
   if (t.nodes > 1) add_numa(cfg, a);

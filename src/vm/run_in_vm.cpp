@@ -178,7 +178,7 @@ Result<VmResult> run_in_vm(const VmRequest& req) {
   run.config.topology = prepared->topology;
   run.config.memory_mib =
       req.memory_mib ? req.memory_mib
-                     : default_memory_mib(prepared->topology.cpus(), prepared->initrd_bytes,
+                     : default_memory_mib(prepared->topology.total_cpus(), prepared->initrd_bytes,
                                           prepared->topology.nodes);
   run.config.kernel = prepared->kernel.boot_image;
   run.config.initrd = prepared->initrd;

@@ -54,11 +54,15 @@ TEST(GuestTopology, ReadsFixtureAndComparesToSpec) {
   EXPECT_TRUE(t->uniform);
   EXPECT_EQ(t->llc_cpus, (std::vector<std::string>{"0-1", "2-3", "4-5", "6-7"}));
   EXPECT_EQ(topology_mismatch(*parse_vm_topology("2n4l1c2t"), *t), "");
-  EXPECT_EQ(topology_mismatch(*parse_vm_topology("1n4l1c2t"), *t), "nodes 2 (wanted 1)");
+  EXPECT_EQ(topology_mismatch(*parse_vm_topology("1n4l1c2t"), *t),
+            "topology is not 1n4l1c2t: found 2 NUMA nodes with CPUs (expected 1); the machine "
+            "looks like 2n4l1c2t");
   EXPECT_EQ(topology_mismatch(*parse_vm_topology("2n2l2c2t"), *t),
-            "LLCs 4 (wanted 2), cores per LLC 1 (wanted 2)");
+            "topology is not 2n2l2c2t: found 4 LLCs (expected 2), LLC sizes 2,2,2,2 (expected 4 "
+            "CPUs each); the machine looks like 2n4l1c2t");
   EXPECT_EQ(topology_mismatch(*parse_vm_topology("2n4l2c2t"), *t),
-            "CPUs 8 (wanted 16), cores per LLC 1 (wanted 2)");
+            "topology is not 2n4l2c2t: found 8 CPUs (expected 16), LLC sizes 2,2,2,2 (expected 4 "
+            "CPUs each); the machine looks like 2n4l1c2t");
   EXPECT_FALSE(read_seen_topology(dir->path() + "/nope"));
 }
 

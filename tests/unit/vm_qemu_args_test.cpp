@@ -80,7 +80,7 @@ TEST(VmTopology, ParsesAndRejects) {
   EXPECT_EQ(t->llcs, 4);
   EXPECT_EQ(t->cores_per_llc, 3);
   EXPECT_EQ(t->threads_per_core, 2);
-  EXPECT_EQ(t->cpus(), 24);
+  EXPECT_EQ(t->total_cpus(), 24);
   EXPECT_EQ(format_vm_topology(*t), "2n4l3c2t");
   for (const char* bad : {"", "1n", "2n3l1c1t", "1n1l1c", "0n1l1c1t", "1n1l1c1tx", "1l1n1c1t"}) {
     auto r = parse_vm_topology(bad);

@@ -68,7 +68,8 @@ TEST(VmBoot, TopologyMismatchIsEnvironmentError) {
   auto r = run_in_vm(req);
   ASSERT_TRUE(r) << r.error().describe();
   EXPECT_EQ(r->verdict, "error");
-  EXPECT_NE(r->reason.find("guest topology does not match 1n1l2c1t: CPUs 1 (wanted 2)"),
+  EXPECT_NE(r->reason.find("guest topology does not match 1n1l2c1t: topology is not 1n1l2c1t: "
+                           "found 1 CPUs (expected 2)"),
             std::string::npos)
       << r->reason;
   EXPECT_TRUE(r->output.is_null());

@@ -8,7 +8,9 @@ namespace ktstr {
 uint64_t percentile_sorted(const std::vector<uint64_t>& sorted, double p) {
   if (sorted.empty()) return 0;
   // Nearest rank: the smallest value with at least p% of values <= it.
-  auto rank = static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
+  // The epsilon keeps p*n/100 that is an integer in exact arithmetic (99.9%
+  // of 1000) from rounding up to the next rank through binary fractions.
+  auto rank = static_cast<size_t>(std::ceil(p * static_cast<double>(sorted.size()) / 100.0 - 1e-9));
   if (rank == 0) rank = 1;
   if (rank > sorted.size()) rank = sorted.size();
   return sorted[rank - 1];

@@ -1,0 +1,96 @@
+// Check thresholds as data, merged in layers (scenarios.md "Checks").
+//
+// The catalogue (check_catalogue) lists every check with its kind and
+// built-in default. Callers describe what they want changed as a
+// ThresholdLayer (from a scheduler definition, a scenario's [checks] table
+// or a C++ builder, and `--check NAME=VALUE` on the command line);
+// merge_thresholds() applies the layers over the defaults in the order
+// defaults < scheduler < test < cli, and every resulting value remembers
+// which layer it came from so a report can say why a limit applies.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/result.hpp"
+
+namespace ktstr::check {
+
+enum class ThresholdSource { kDefault, kScheduler, kTest, kCli };
+std::string_view to_string(ThresholdSource s);
+Result<ThresholdSource> parse_threshold_source(std::string_view text);
+
+// kToggle: on/off (not_starved, isolation, scheduler_*).
+// kMax / kMin: a numeric limit the measured value must stay below / above.
+enum class CheckKind { kToggle, kMax, kMin };
+
+struct CheckDef {
+  std::string name;
+  CheckKind kind = CheckKind::kToggle;
+  std::string unit;        // "ms", "%", "ns", "ratio", "1/s", "" for toggles
+  std::string definition;  // one line for `ktstr list checks` and docs
+  bool default_enabled = false;
+  double default_limit = 0;  // kMax/kMin when enabled by default (release builds)
+  double debug_limit = 0;    // the same for debug builds of the harness (0 = same)
+  // What "enabled" without a number means for an off-by-default limit: none,
+  // so `name = true` is refused with a hint to give a value.
+};
+
+// Every check, in evaluation order.
+const std::vector<CheckDef>& check_catalogue();
+const CheckDef* find_check(std::string_view name);
+std::vector<std::string> check_names();
+// The default a build of ktstr uses ("2000 ms", "on", "off").
+std::string default_text(const CheckDef& def);
+bool is_debug_build();
+
+// What one layer sets for one check: `enabled = false` turns it off; a limit
+// turns it on with that value; `enabled = true` alone turns it on with the
+// default limit (toggles, or numeric checks that have a default).
+struct ThresholdSetting {
+  bool enabled = true;
+  std::optional<double> limit;
+};
+
+struct ThresholdLayer {
+  std::map<std::string, ThresholdSetting> values;
+
+  // Validated setters; errors are kInvalidInput naming the check, with a
+  // "did you mean" for unknown names.
+  Status set_enabled(const std::string& name, bool on);
+  Status set_limit(const std::string& name, double limit);
+  // Text form for the CLI: "true"/"on", "false"/"off", or a number.
+  Status set_text(const std::string& name, std::string_view value);
+  bool empty() const { return values.empty(); }
+};
+
+// One check's effective setting after merging.
+struct Threshold {
+  std::string name;
+  CheckKind kind = CheckKind::kToggle;
+  bool enabled = false;
+  double limit = 0;  // meaningful for kMax/kMin when enabled
+  ThresholdSource source = ThresholdSource::kDefault;
+};
+
+class Thresholds {
+ public:
+  // The built-in defaults alone.
+  Thresholds();
+  const Threshold& get(std::string_view name) const;  // KTSTR_CHECK on unknown names
+  const std::vector<Threshold>& all() const { return values_; }
+  // Applies `layer` as `source` on top of the current values.
+  void apply(const ThresholdLayer& layer, ThresholdSource source);
+
+ private:
+  std::vector<Threshold> values_;  // check_catalogue() order
+};
+
+// defaults < scheduler < test < cli; null layers are skipped.
+Thresholds merge_thresholds(const ThresholdLayer* scheduler, const ThresholdLayer* test,
+                            const ThresholdLayer* cli = nullptr);
+
+}  // namespace ktstr::check

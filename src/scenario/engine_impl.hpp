@@ -1,0 +1,111 @@
+// Internal state of one scenario run (engine.hpp). Split over
+// engine*.cpp by concern: flow, cgroups, workers, payloads, results.
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cgroup/manager.hpp"
+#include "scenario/engine.hpp"
+#include "workload/handle.hpp"
+
+namespace ktstr::scenario::detail {
+
+inline constexpr const char* kHostLabel = "<host>";
+
+struct LiveCgroup {
+  std::optional<CpuSet> own_cpuset;  // what ktstr wrote; nullopt = inherits
+  bool frozen = false;
+};
+
+// Every CPU a cgroup was allowed to use over the run (for isolation).
+struct AllowedHistory {
+  bool unrestricted = false;
+  CpuSet cpus;
+};
+
+// One WorkloadHandle: the workers one spawn put into one cgroup.
+struct WorkerBatch {
+  std::string label;           // the cgroup it was spawned in, or kHostLabel
+  std::string current_cgroup;  // where its tasks are now ("" = host)
+  std::set<std::string> visited;
+  std::optional<workload::WorkloadHandle> handle;
+  std::vector<size_t> work_group;               // per worker: engine-wide work-group id
+  std::vector<workload::SchedPolicy> policies;  // per work group (for warnings)
+  std::vector<workload::WorkerReport> reports;
+  bool collected = false;
+};
+
+struct Payload {
+  pid_t pid = -1;
+  bool done = false;
+  int status = 0;
+};
+
+class Engine {
+ public:
+  Engine(const Scenario& s, const EngineOptions& o, ScenarioResult& r);
+  void run();
+
+ private:
+  // engine.cpp: flow
+  Status body();
+  Status run_step(size_t index, const Step& step, uint64_t hold_ns);
+  Status hold(const Step& step, uint64_t hold_ns, size_t index);
+  void finish();
+  bool interrupted() const;
+  void progress(size_t step, const std::string& what) const;
+  void event(const std::string& kind, const std::string& detail);
+  uint64_t elapsed_ns() const;
+
+  // engine_cgroups.cpp
+  Status apply(const Op& op, bool in_loop);
+  Status add_cgroup(const CgroupDef& def, bool start_now);
+  Status remove_cgroup(const std::string& name);
+  Status set_cpuset(const std::string& name, const std::optional<CpuSet>& cpus);
+  Status apply_limits(const std::string& name, const Limits& l);
+  Status scheduler_op(const std::function<Status()>& hook, const char* what);
+  std::optional<CpuSet> effective_cpuset(const std::string& name) const;
+  CpuSet placement_cpus(const std::string& name) const;
+  void note_cpusets();
+
+  // engine_workers.cpp
+  Status spawn(const std::string& cgroup, const std::vector<WorkDef>& works, bool start_now);
+  Status set_affinity(const std::string& cgroup, const workload::AffinityIntent& a);
+  void stop_cgroup(const std::string& name, bool with_descendants);
+  void collect(WorkerBatch& b);
+  std::map<std::string, uint64_t> iterations() const;
+
+  // engine_payload.cpp
+  Status run_payload(const Op& op);
+  Status wait_payload(const Op& op);
+  Status kill_payload(const std::string& name);
+  void kill_all_payloads();
+
+  // engine_results.cpp
+  void evaluate();
+
+  const Scenario& s_;
+  const EngineOptions& o_;
+  ScenarioResult& r_;
+  std::optional<topo::Topology> topo_;
+  std::optional<cgroup::CgroupManager> cgm_;
+  std::map<std::string, LiveCgroup> cgroups_;
+  std::map<std::string, AllowedHistory> allowed_;
+  std::vector<std::unique_ptr<WorkerBatch>> batches_;
+  std::map<std::string, Payload> payloads_;
+  uint64_t t0_ns_ = 0;
+  uint64_t duration_ns_ = 0;
+  uint64_t seed_ = 0;
+  size_t next_work_group_ = 0;
+  size_t steps_total_ = 1;
+  bool health_failed_ = false;
+};
+
+}  // namespace ktstr::scenario::detail

@@ -1,0 +1,160 @@
+// Engine: spawning workers into cgroups, pinning them, stopping and
+// collecting them, and the live iteration counts for the timeline.
+#include <numeric>
+
+#include "scenario/engine_impl.hpp"
+#include "scenario/resolve.hpp"
+
+namespace ktstr::scenario::detail {
+namespace {
+
+workload::WorkloadConfig config_from(const std::vector<workload::WorkSpec>& specs,
+                                     const std::string& cgroup_dir) {
+  workload::WorkloadConfig c;
+  const auto& g0 = specs.front();
+  c.num_workers = *g0.num_workers;
+  c.work = g0.work;
+  c.sched_policy = g0.sched_policy;
+  c.affinity = g0.affinity;
+  c.mem_policy = g0.mem_policy;
+  c.mpol_flags = g0.mpol_flags;
+  c.nice = g0.nice;
+  c.comm = g0.comm;
+  c.uid = g0.uid;
+  c.gid = g0.gid;
+  c.numa_node = g0.numa_node;
+  c.clone_mode = workload::CloneMode::kFork;
+  c.composed.assign(specs.begin() + 1, specs.end());
+  c.cgroup_dir = cgroup_dir;
+  return c;
+}
+
+}  // namespace
+
+Status Engine::spawn(const std::string& cgroup, const std::vector<WorkDef>& works, bool start_now) {
+  const CpuSet cpus = placement_cpus(cgroup);
+  std::vector<workload::WorkSpec> specs;
+  std::vector<size_t> counts;
+  for (const auto& w : works) {
+    auto group = work_group_size(w.spec);
+    if (!group) return unexpected(group.error());
+    workload::WorkSpec spec = w.spec;
+    spec.num_workers = resolve_worker_count(w, cpus.size(), *group, o_.workers);
+    // The engine pins workers itself after moving them into the cgroup:
+    // joining a cpuset resets a task's mask, so pinning must come after.
+    spec.affinity = workload::AffinityIntent{};
+    counts.push_back(*spec.num_workers);
+    specs.push_back(std::move(spec));
+  }
+  auto batch = std::make_unique<WorkerBatch>();
+  batch->label = cgroup.empty() ? kHostLabel : cgroup;
+  batch->current_cgroup = cgroup;
+  if (!cgroup.empty()) batch->visited.insert(cgroup);
+  const std::string dir = cgroup.empty() || !cgm_ ? "" : cgm_->path(cgroup);
+  auto handle = specs.front().pcomm.empty()
+                    ? workload::WorkloadHandle::spawn(config_from(specs, dir))
+                    : workload::WorkloadHandle::spawn_pcomm(specs.front().pcomm, specs.front().uid,
+                                                            specs.front().gid, specs);
+  if (!handle) return unexpected(handle.error());
+  batch->handle.emplace(std::move(*handle));
+  if (!cgroup.empty()) {
+    auto pids = batch->handle->worker_pids_for_cgroup_procs();
+    if (!pids) return unexpected(pids.error());
+    KTSTR_TRY(cgm_->move_pids(cgroup, *pids));
+  }
+  // Work-group ids and per-worker masks, in worker order (group by group).
+  size_t idx = 0;
+  const bool pcomm = !specs.front().pcomm.empty();
+  for (size_t g = 0; g < works.size(); ++g) {
+    const size_t id = next_work_group_++;
+    batch->work_group.insert(batch->work_group.end(), counts[g], id);
+    auto masks =
+        resolve_affinity(works[g].spec.affinity, counts[g], cpus, *topo_, seed_ + id * 104729);
+    if (!masks) return unexpected(masks.error());
+    for (size_t k = 0; k < counts[g]; ++k, ++idx) {
+      if (!(*masks)[k]) continue;
+      if (pcomm) {
+        r_.warnings.push_back(
+            fmt::format("{}: affinity is not applied inside a pcomm container", batch->label));
+        break;
+      }
+      if (auto st = batch->handle->set_affinity(idx, *(*masks)[k]); !st) {
+        r_.warnings.push_back(
+            fmt::format("{}: worker {}: {}", batch->label, idx, st.error().describe()));
+      }
+    }
+  }
+  if (start_now) batch->handle->start();
+  event("spawn", fmt::format("{}: {} worker(s) of {} on CPUs {}", batch->label,
+                             std::accumulate(counts.begin(), counts.end(), size_t{0}),
+                             specs.front().work.name, format_cpu_list(cpus)));
+  batches_.push_back(std::move(batch));
+  return {};
+}
+
+Status Engine::set_affinity(const std::string& cgroup, const workload::AffinityIntent& a) {
+  const CpuSet cpus = placement_cpus(cgroup);
+  for (auto& b : batches_) {
+    if (b->collected || b->current_cgroup != cgroup || !b->handle) continue;
+    const size_t n = b->handle->num_workers();
+    auto masks = resolve_affinity(a, n, cpus, *topo_, seed_ + next_work_group_++ * 7);
+    if (!masks) return unexpected(masks.error());
+    for (size_t i = 0; i < n; ++i) {
+      // inherit = back to every CPU of the cgroup.
+      const CpuSet mask = (*masks)[i] ? *(*masks)[i] : cpus;
+      if (auto st = b->handle->set_affinity(i, mask); !st) {
+        r_.warnings.push_back(fmt::format("{}: worker {}: {}", b->label, i, st.error().describe()));
+      }
+    }
+  }
+  return {};
+}
+
+void Engine::collect(WorkerBatch& b) {
+  if (b.collected || !b.handle) return;
+  b.reports = b.handle->stop_and_collect();
+  b.handle.reset();
+  b.collected = true;
+  for (const auto& r : b.reports) {
+    if (!r.affinity_error.empty()) {
+      r_.warnings.push_back(
+          fmt::format("{}: tid {}: affinity: {}", b.label, r.tid, r.affinity_error));
+    }
+    for (const auto& w : r.warnings) {
+      const std::string line = fmt::format("{}: {}", b.label, w);
+      if (std::find(r_.warnings.begin(), r_.warnings.end(), line) == r_.warnings.end()) {
+        r_.warnings.push_back(line);
+      }
+    }
+  }
+}
+
+void Engine::stop_cgroup(const std::string& name, bool with_descendants) {
+  for (auto& b : batches_) {
+    const auto& cur = b->current_cgroup;
+    const bool inside = cur == name || (with_descendants && cur.rfind(name + "/", 0) == 0);
+    if (!inside || b->collected) continue;
+    // Frozen tasks cannot see the stop signal.
+    auto it = cgroups_.find(cur);
+    if (it != cgroups_.end() && it->second.frozen && cgm_) {
+      if (cgm_->freeze(cur, false)) it->second.frozen = false;
+    }
+    collect(*b);
+  }
+}
+
+std::map<std::string, uint64_t> Engine::iterations() const {
+  std::map<std::string, uint64_t> out;
+  for (const auto& b : batches_) {
+    uint64_t sum = 0;
+    if (b->handle) {
+      for (uint64_t v : b->handle->snapshot_iterations()) sum += v;
+    } else {
+      for (const auto& r : b->reports) sum += r.iterations;
+    }
+    out[b->label] += sum;
+  }
+  return out;
+}
+
+}  // namespace ktstr::scenario::detail

@@ -1,0 +1,115 @@
+// The result model of `ktstr run`: plain structs with to_json/from_json.
+// docs/results.md documents the JSON schema; renderers (text, JUnit, HTML,
+// trace, compare) read these structs or that JSON and nothing else.
+//
+// Versioning: kResultSchemaVersion changes when a field is renamed, removed
+// or changes meaning; adding a field does not change it (readers ignore
+// unknown keys and from_json fills missing ones with defaults).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "check/evaluate.hpp"
+#include "check/health.hpp"
+#include "check/stats.hpp"
+#include "check/verdict.hpp"
+#include "workload/report.hpp"
+
+namespace ktstr::scenario {
+
+inline constexpr int kResultSchemaVersion = 1;
+
+// Something that happened during a run, with the cumulative iteration count
+// of every cgroup's workers at that moment (live shared counters; final
+// counts for cgroups already stopped).
+struct TimelineEvent {
+  double at_ms = 0;  // since the scenario started (before cgroup setup)
+  // "setup", "start", "step", "op", "loop", "liveness", "stop", "teardown",
+  // "interrupt", "error", "warning"
+  std::string kind;
+  std::string detail;
+  std::map<std::string, uint64_t> iterations;  // cgroup -> iterations so far
+};
+
+// Raw worker reports of one cgroup (only kept with `--raw`).
+struct CgroupReports {
+  std::string cgroup;
+  std::vector<workload::WorkerReport> reports;
+};
+
+struct ScenarioStatsBlock {
+  std::vector<check::CgroupStats> cgroups;
+  check::ScenarioStats scenario;
+};
+
+struct ScenarioResult {
+  std::string name;
+  std::string category;
+  std::string description;
+  std::string source;  // file path, "builtin:scenarios/x.toml", "c++:file:line"
+  size_t repeat = 0;   // 0-based repetition index (--repeat N gives 0..N-1)
+  check::Verdict verdict = check::Verdict::kPass;
+  // One line: why it did not pass (the first failing check's detail, the
+  // missing requirement, the error); "" on pass.
+  std::string reason;
+  double duration_ms = 0;          // wall time of the whole scenario (setup to teardown)
+  double planned_duration_ms = 0;  // the (possibly overridden) scenario duration
+  std::vector<check::CheckResult> checks;
+  ScenarioStatsBlock stats;
+  std::vector<TimelineEvent> timeline;
+  std::optional<std::vector<CgroupReports>> reports;  // --raw only
+  check::SchedulerHealth scheduler;                   // last health seen
+  bool interrupted = false;                           // Ctrl-C arrived during this scenario
+  // Set when the engine could not run the scenario to the end:
+  // "invalid_input", "environment" or "runtime", with the message.
+  std::string error_kind;
+  std::string error;
+  std::vector<std::string> warnings;  // worker warnings, teardown problems
+};
+
+struct HostInfo {
+  std::string hostname;
+  std::string kernel;     // uname -r
+  std::string cpu_model;  // /proc/cpuinfo "model name"
+  std::string topology;   // "1n1l2c1t" or a description when irregular
+  int cpus = 0;
+  std::string scheduler;      // "eevdf" on the host
+  std::string cgroup_layout;  // "v2", "v1 (hybrid)", or why none is usable
+};
+
+struct RunResult {
+  int schema_version = kResultSchemaVersion;
+  std::string ktstr_version;
+  std::string started_at;  // UTC, ISO 8601
+  double duration_ms = 0;
+  HostInfo host;
+  check::Verdict verdict = check::Verdict::kPass;  // worst scenario verdict
+  int exit_code = 0;
+  bool interrupted = false;
+  std::vector<ScenarioResult> scenarios;
+};
+
+void to_json(nlohmann::json& j, const TimelineEvent& e);
+void from_json(const nlohmann::json& j, TimelineEvent& e);
+void to_json(nlohmann::json& j, const CgroupReports& r);
+void from_json(const nlohmann::json& j, CgroupReports& r);
+void to_json(nlohmann::json& j, const ScenarioStatsBlock& s);
+void from_json(const nlohmann::json& j, ScenarioStatsBlock& s);
+void to_json(nlohmann::json& j, const ScenarioResult& r);
+void from_json(const nlohmann::json& j, ScenarioResult& r);
+void to_json(nlohmann::json& j, const HostInfo& h);
+void from_json(const nlohmann::json& j, HostInfo& h);
+void to_json(nlohmann::json& j, const RunResult& r);
+void from_json(const nlohmann::json& j, RunResult& r);
+
+// Parses a document written by `ktstr run --json`; kInvalidInput when it is
+// not JSON or has a newer schema_version than this build understands.
+Result<RunResult> parse_run_result(const std::string& text);
+
+}  // namespace ktstr::scenario

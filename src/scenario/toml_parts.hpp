@@ -1,0 +1,31 @@
+// Parsers for the pieces of a scenario file (work entries, cpusets,
+// affinity, limits, holds, ops, cgroups). Internal to the TOML loader.
+#pragma once
+
+#include "scenario/model.hpp"
+#include "scenario/toml_reader.hpp"
+
+namespace ktstr::scenario::toml_detail {
+
+// A [[cgroup]] table, a step's [[step.cgroup]], or an add_cgroup op (which
+// also carries `op`). `parent` is returned for the loader to resolve.
+struct ParsedCgroup {
+  CgroupDef def;
+  std::string parent;
+  int parent_line = 0;
+};
+Result<ParsedCgroup> parse_cgroup(const toml::table& t, const std::string& where,
+                                  const std::string& file, bool is_op);
+
+Result<std::vector<WorkDef>> parse_works(const TableReader& r, std::string_view key);
+Result<CpusetSpec> parse_cpuset(const toml::node& n, const std::string& file);
+Result<workload::AffinityIntent> parse_affinity(const toml::node& n, const std::string& file);
+Status parse_limits(const TableReader& r, Limits& out);
+Result<Hold> parse_hold(const toml::node& n, const std::string& file);
+Result<Op> parse_op(const toml::table& t, const std::string& file);
+
+const std::vector<std::string>& cgroup_keys();
+const std::vector<std::string>& work_keys();
+const std::vector<std::string>& limit_keys();
+
+}  // namespace ktstr::scenario::toml_detail

@@ -1,0 +1,63 @@
+// `ktstr report`: renders a saved run document (`ktstr run --json FILE`)
+// into the other report formats, so they can be produced after the fact.
+#include <memory>
+
+#include "cli/command.hpp"
+#include "report/junit.hpp"
+#include "report/outputs.hpp"
+#include "report/summary.hpp"
+#include "util/file_io.hpp"
+
+namespace ktstr::cli {
+namespace {
+
+struct ReportOptions {
+  std::string from;
+  report::OutputOptions out;
+  bool text = false;
+};
+
+// A short verdict list; the full terminal report is `ktstr run`'s.
+std::string summary_text(const scenario::RunResult& run) {
+  std::string out;
+  for (const auto& s : run.scenarios) {
+    out += fmt::format("{}: {}{}\n", report::testcase_name(run, s), to_string(s.verdict),
+                       s.reason.empty() ? "" : " - " + s.reason);
+  }
+  out += fmt::format("run: {} ({} scenario(s))\n", to_string(run.verdict), run.scenarios.size());
+  return out;
+}
+
+int run_report(const ReportOptions& o) {
+  auto text = read_file(o.from);
+  if (!text) return report_error(text.error());
+  auto run = scenario::parse_run_result(*text);
+  if (!run) return report_error(with_context(run.error(), o.from));
+  if (auto st = report::write_outputs(*run, o.out); !st) return report_error(st.error());
+  const bool any_file =
+      !o.out.junit_path.empty() || !o.out.html_path.empty() || !o.out.trace_path.empty();
+  if (o.text || !any_file) fmt::print("{}", summary_text(*run));
+  return kExitPass;
+}
+
+void setup_report(CLI::App& app, Action& chosen) {
+  auto o = std::make_shared<ReportOptions>();
+  auto* cmd = app.add_subcommand(
+      "report",
+      "Render a saved run (ktstr run --json FILE) as JUnit XML, HTML or a Perfetto trace.\n"
+      "Examples:\n"
+      "  ktstr report run.json --html run.html --junit junit.xml\n"
+      "  ktstr report run.json --trace run.trace.json   # open in ui.perfetto.dev");
+  cmd->add_option("FROM", o->from, "run document written by `ktstr run --json`")->required();
+  cmd->add_option("--junit", o->out.junit_path, "write JUnit XML here ('-' = stdout)");
+  cmd->add_option("--html", o->out.html_path, "write the self-contained HTML report here");
+  cmd->add_option("--trace", o->out.trace_path,
+                  "write Chrome/Perfetto trace-event JSON here (worker tracks need --raw runs)");
+  cmd->add_flag("--text", o->text, "print a verdict summary (the default without other outputs)");
+  cmd->callback([o, &chosen] { chosen = [o] { return run_report(*o); }; });
+}
+
+KTSTR_CLI_COMMAND("report", setup_report);
+
+}  // namespace
+}  // namespace ktstr::cli

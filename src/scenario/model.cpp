@@ -196,6 +196,7 @@ constexpr ReqName kReqNames[] = {
     {Requirement::Kind::kNuma, "numa"},
     {Requirement::Kind::kSmt, "smt"},
     {Requirement::Kind::kCapSysNice, "cap_sys_nice"},
+    {Requirement::Kind::kRtCgroups, "rt_cgroups"},
     {Requirement::Kind::kMinCpus, "min_cpus"},
     {Requirement::Kind::kBinary, "binary"},
 };

@@ -150,6 +150,7 @@ struct Requirement {
     kNuma,
     kSmt,
     kCapSysNice,
+    kRtCgroups,  // real-time tasks may join test cgroups (no RT group scheduling veto)
     kMinCpus,
     kBinary,
   };

@@ -35,8 +35,16 @@ void add(std::vector<Requirement>& out, Requirement::Kind k, std::string binary 
   out.push_back(std::move(r));
 }
 
+bool realtime(const std::vector<WorkDef>& works) {
+  for (const auto& w : works) {
+    if (w.spec.sched_policy.is_realtime()) return true;
+  }
+  return false;
+}
+
 void implied_by_cgroup(const CgroupDef& c, std::vector<Requirement>& out) {
   add(out, Requirement::Kind::kCgroups);
+  if (realtime(c.works)) add(out, Requirement::Kind::kRtCgroups);
   if (c.cpuset) add(out, Requirement::Kind::kCpuset);
   if (c.limits.cpu_weight || c.limits.cpu_max_quota_us) {
     add(out, Requirement::Kind::kCpuController);
@@ -63,6 +71,9 @@ void implied_by_op(const Op& op, std::vector<Requirement>& out) {
     case K::kFreeze:
     case K::kUnfreeze:
       add(out, Requirement::Kind::kFreezer);
+      break;
+    case K::kSpawn:
+      if (realtime(op.works)) add(out, Requirement::Kind::kRtCgroups);
       break;
     case K::kRunPayload:
       if (!op.argv.empty()) add(out, Requirement::Kind::kBinary, op.argv[0]);
@@ -113,6 +124,11 @@ HostCapabilities HostCapabilities::probe(const topo::Topology& t,
     return c;
   }
   c.cgroup_layout = *detected;
+  if (detected->version == 1) {
+    auto cpu = detected->roots.find(cgroup::Controller::kCpu);
+    c.rt_in_cgroups = cpu == detected->roots.end() ||
+                      access((cpu->second + "/cpu.rt_runtime_us").c_str(), F_OK) != 0;
+  }
   return c;
 }
 
@@ -168,6 +184,11 @@ std::optional<std::string> missing_requirement(const Requirement& r, const HostC
     case K::kCapSysNice:
       if (c.cap_sys_nice) return std::nullopt;
       return "needs CAP_SYS_NICE for real-time policies (run as root)";
+    case K::kRtCgroups:
+      if (c.rt_in_cgroups) return std::nullopt;
+      return "needs real-time tasks inside cgroups; this kernel schedules RT tasks per cgroup "
+             "(CONFIG_RT_GROUP_SCHED with the v1 cpu controller) and new cgroups get no RT "
+             "runtime";
     case K::kMinCpus:
       if (c.cpus >= r.min_cpus) return std::nullopt;
       return fmt::format("needs at least {} CPUs; this machine has {}", r.min_cpus, c.cpus);

@@ -24,6 +24,10 @@ struct HostCapabilities {
   int llcs = 0;
   int nodes_with_cpus = 0;
   int threads_per_core = 1;
+  // False when the v1 cpu controller does RT group scheduling
+  // (cpu.rt_runtime_us exists): a new cgroup has no RT runtime, so a
+  // real-time task cannot join it.
+  bool rt_in_cgroups = true;
 
   // Reads the machine (euid, CapEff from <procfs>/self/status, the cgroup
   // layout unless `layout` is given).

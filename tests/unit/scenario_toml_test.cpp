@@ -122,7 +122,7 @@ TEST(ScenarioToml, SemanticErrorsCarryTheLine) {
   EXPECT_EQ(error_of("name = \"x\"\nrequires = [\"multi_lc\"]\n"),
             "t.toml:2: requires: unknown requirement 'multi_lc'; did you mean 'multi_llc'? (known: "
             "root, cgroups, cpuset, cpu_controller, memory_controller, pids_controller, freezer, "
-            "cgroup_v2, multi_llc, numa, smt, cap_sys_nice, min_cpus:N, binary:NAME)");
+            "cgroup_v2, multi_llc, numa, smt, cap_sys_nice, rt_cgroups, min_cpus:N, binary:NAME)");
   EXPECT_EQ(error_of("name = \"x\"\n[[cgroup]\n"), error_of("name = \"x\"\n[[cgroup]\n"));
   EXPECT_EQ(error_of("name = \"x\"\n[[cgroup]\n").rfind("t.toml:2: invalid TOML: ", 0), 0u);
 }

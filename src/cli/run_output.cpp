@@ -1,0 +1,169 @@
+#include "cli/run_output.hpp"
+
+#include <sys/utsname.h>
+
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "cgroup/layout.hpp"
+#include "cli/command.hpp"
+#include "topology/topology.hpp"
+#include "util/duration.hpp"
+#include "util/file_io.hpp"
+
+namespace ktstr::cli {
+namespace {
+
+using check::Verdict;
+using scenario::ScenarioResult;
+
+std::string label(const ScenarioResult& r, const scenario::RunResult& run) {
+  size_t repeats = 0;
+  for (const auto& s : run.scenarios) repeats += s.name == r.name;
+  return repeats > 1 ? fmt::format("{} (repeat {})", r.name, r.repeat + 1) : r.name;
+}
+
+std::string seconds(double ms) {
+  return fmt::format("{:.2f}s", ms / 1000);
+}
+
+void render_problem(std::string& out, const ScenarioResult& r, const scenario::RunResult& run) {
+  const char* head = r.verdict == Verdict::kFail           ? "FAILED      "
+                     : r.verdict == Verdict::kInconclusive ? "INCONCLUSIVE"
+                                                           : "SKIPPED     ";
+  out += fmt::format("{} {}  {}\n", head, label(r, run), seconds(r.duration_ms));
+  if (!r.error.empty()) out += fmt::format("  error ({}): {}\n", r.error_kind, r.error);
+  if (r.verdict == Verdict::kSkip) out += fmt::format("  {}\n", r.reason);
+  for (const auto& c : r.checks) {
+    if (c.verdict != Verdict::kFail && c.verdict != Verdict::kInconclusive) continue;
+    out += fmt::format("  {} {}: {}  [limit from {}]\n", c.verdict == Verdict::kFail ? "x" : "?",
+                       c.name, c.detail, check::to_string(c.source));
+  }
+  if (r.interrupted) out += "  interrupted before the end; statistics cover what ran\n";
+}
+
+std::string wake_cell(const check::CgroupStats& c) {
+  if (c.wake_samples == 0) return "-";
+  return fmt::format("{:.0f}/{:.0f}", static_cast<double>(c.wake_p50_ns) / 1e3,
+                     static_cast<double>(c.wake_p99_ns) / 1e3);
+}
+
+void render_table(std::string& out, const scenario::RunResult& run) {
+  out += fmt::format("{:<30} {:<5} {:<14} {:>4} {:<7} {:>17} {:>6} {:>12} {:>8} {:>13} {:>11}\n",
+                     "scenario", "verd", "cgroup", "wkrs", "cpus", "off-cpu% min/avg/max", "spread",
+                     "maxgap ms", "migr/it", "wake p50/p99us", "iterations");
+  for (const auto& r : run.scenarios) {
+    if (r.stats.cgroups.empty()) {
+      out += fmt::format("{:<30} {:<5} {}\n", label(r, run), check::to_string(r.verdict),
+                         r.reason.empty() ? "(no workers)" : r.reason);
+      continue;
+    }
+    bool first = true;
+    for (const auto& c : r.stats.cgroups) {
+      out += fmt::format(
+          "{:<30} {:<5} {:<14} {:>4} {:<7} {:>5.1f}/{:>5.1f}/{:>5.1f} {:>6.1f} {:>7.1f}{:<5} "
+          "{:>8.4f} {:>13} {:>11}\n",
+          first ? label(r, run) : "", first ? std::string(check::to_string(r.verdict)) : "", c.name,
+          c.workers, format_cpu_list(c.cpus_used), c.off_cpu_pct_min, c.off_cpu_pct_avg,
+          c.off_cpu_pct_max, c.spread_pct, c.max_gap_ms,
+          c.max_gap_cpu >= 0 ? fmt::format("(c{})", c.max_gap_cpu) : "", c.migration_ratio,
+          wake_cell(c), c.iterations);
+      first = false;
+    }
+  }
+}
+
+}  // namespace
+
+std::string render_run_text(const scenario::RunResult& run) {
+  std::string out;
+  const auto& h = run.host;
+  out += fmt::format("ktstr run on {} (kernel {}, {} CPUs, {}), scheduler {}, cgroups {}\n\n",
+                     h.hostname, h.kernel, h.cpus, h.topology, h.scheduler, h.cgroup_layout);
+  size_t counts[4] = {0, 0, 0, 0};
+  for (const auto& r : run.scenarios) ++counts[static_cast<int>(r.verdict)];
+  for (Verdict v : {Verdict::kFail, Verdict::kInconclusive, Verdict::kSkip}) {
+    for (const auto& r : run.scenarios) {
+      if (r.verdict == v) render_problem(out, r, run);
+    }
+  }
+  if (counts[1] + counts[2] + counts[3] > 0) out += "\n";
+  render_table(out, run);
+  std::vector<std::string> warnings;
+  for (const auto& r : run.scenarios) {
+    for (const auto& w : r.warnings) warnings.push_back(r.name + ": " + w);
+  }
+  if (!warnings.empty()) {
+    out += "\nwarnings:\n";
+    for (const auto& w : warnings) out += "  " + w + "\n";
+  }
+  out += fmt::format("\n{} scenario run(s): {} passed, {} failed, {} skipped, {} inconclusive ({})",
+                     run.scenarios.size(), counts[0], counts[3], counts[1], counts[2],
+                     seconds(run.duration_ms));
+  if (run.interrupted) out += " - interrupted";
+  out += "\n";
+  return out;
+}
+
+std::string render_done_line(const ScenarioResult& r, size_t index, size_t total) {
+  std::string line = fmt::format("[{}/{}] {}: {} ({})", index, total, r.name,
+                                 check::to_string(r.verdict), seconds(r.duration_ms));
+  if (!r.reason.empty()) line += " - " + r.reason;
+  return line;
+}
+
+std::string render_progress(const scenario::Progress& p, size_t index, size_t total) {
+  return fmt::format("[{}/{}] {}  {:.1f}s/{:.1f}s  {}", index, total, p.scenario,
+                     static_cast<double>(p.elapsed_ns) / 1e9,
+                     static_cast<double>(p.planned_ns) / 1e9, p.what);
+}
+
+scenario::HostInfo probe_host_info() {
+  scenario::HostInfo h;
+  utsname u{};
+  if (uname(&u) == 0) {
+    h.hostname = u.nodename;
+    h.kernel = u.release;
+  }
+  if (auto cpuinfo = read_file("/proc/cpuinfo")) {
+    std::istringstream in(*cpuinfo);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.rfind("model name", 0) != 0) continue;
+      auto colon = line.find(':');
+      if (colon != std::string::npos) h.cpu_model = line.substr(colon + 2);
+      break;
+    }
+  }
+  if (auto t = topo::Topology::from_sysfs()) {
+    h.cpus = t->num_cpus();
+    auto spec = t->regular_spec();
+    h.topology = spec ? spec->to_string()
+                      : fmt::format("{} nodes, {} LLCs, irregular", t->num_nodes(), t->num_llcs());
+  }
+  h.scheduler = "eevdf";
+  auto layout = cgroup::detect_cgroup_layout_live();
+  h.cgroup_layout = layout ? (layout->version == 2 ? "v2" : "v1 fallback") : "none usable";
+  return h;
+}
+
+int run_exit_code(const scenario::RunResult& run, bool strict) {
+  if (run.interrupted) return kExitInterrupted;
+  bool invalid = false, failed = false, env = false, inconclusive = false, skipped = false;
+  for (const auto& r : run.scenarios) {
+    invalid = invalid || r.error_kind == "invalid_input";
+    env = env || r.error_kind == "environment";
+    failed = failed || (r.verdict == Verdict::kFail && r.error_kind != "invalid_input" &&
+                        r.error_kind != "environment");
+    inconclusive = inconclusive || r.verdict == Verdict::kInconclusive;
+    skipped = skipped || r.verdict == Verdict::kSkip;
+  }
+  if (invalid) return kExitInvalid;
+  if (failed) return kExitFail;
+  if (env || (strict && skipped)) return kExitEnvironment;
+  if (inconclusive) return kExitInconclusive;
+  return kExitPass;
+}
+
+}  // namespace ktstr::cli

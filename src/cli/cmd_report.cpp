@@ -3,9 +3,8 @@
 #include <memory>
 
 #include "cli/command.hpp"
-#include "report/junit.hpp"
+#include "cli/run_output.hpp"
 #include "report/outputs.hpp"
-#include "report/summary.hpp"
 #include "util/file_io.hpp"
 
 namespace ktstr::cli {
@@ -17,17 +16,6 @@ struct ReportOptions {
   bool text = false;
 };
 
-// A short verdict list; the full terminal report is `ktstr run`'s.
-std::string summary_text(const scenario::RunResult& run) {
-  std::string out;
-  for (const auto& s : run.scenarios) {
-    out += fmt::format("{}: {}{}\n", report::testcase_name(run, s), to_string(s.verdict),
-                       s.reason.empty() ? "" : " - " + s.reason);
-  }
-  out += fmt::format("run: {} ({} scenario(s))\n", to_string(run.verdict), run.scenarios.size());
-  return out;
-}
-
 int run_report(const ReportOptions& o) {
   auto text = read_file(o.from);
   if (!text) return report_error(text.error());
@@ -36,7 +24,8 @@ int run_report(const ReportOptions& o) {
   if (auto st = report::write_outputs(*run, o.out); !st) return report_error(st.error());
   const bool any_file =
       !o.out.junit_path.empty() || !o.out.html_path.empty() || !o.out.trace_path.empty();
-  if (o.text || !any_file) fmt::print("{}", summary_text(*run));
+  // The same terminal report `ktstr run` prints.
+  if (o.text || !any_file) fmt::print("{}", render_run_text(*run));
   return kExitPass;
 }
 
@@ -53,7 +42,8 @@ void setup_report(CLI::App& app, Action& chosen) {
   cmd->add_option("--html", o->out.html_path, "write the self-contained HTML report here");
   cmd->add_option("--trace", o->out.trace_path,
                   "write Chrome/Perfetto trace-event JSON here (worker tracks need --raw runs)");
-  cmd->add_flag("--text", o->text, "print a verdict summary (the default without other outputs)");
+  cmd->add_flag("--text", o->text,
+                "print the terminal report of `ktstr run` (the default without other outputs)");
   cmd->callback([o, &chosen] { chosen = [o] { return run_report(*o); }; });
 }
 

@@ -134,7 +134,8 @@ void suite_properties(std::string& out, const RunResult& run) {
 
 std::string testcase_name(const RunResult& run, const ScenarioResult& s) {
   const size_t n = repeats_of(run, s.name);
-  return n > 1 ? fmt::format("{} [{}/{}]", s.name, s.repeat + 1, n) : s.name;
+  // Same wording as the terminal report of `ktstr run`.
+  return n > 1 ? fmt::format("{} (repeat {})", s.name, s.repeat + 1) : s.name;
 }
 
 std::string render_junit(const RunResult& run) {

@@ -13,7 +13,8 @@ namespace ktstr::report {
 
 std::string render_junit(const scenario::RunResult& run);
 
-// "steady" or, when the run holds several repeats of it, "steady [2/3]".
+// "steady" or, when the run holds several repeats of it, "steady (repeat 2)"
+// (1-based, as the terminal report says it).
 std::string testcase_name(const scenario::RunResult& run, const scenario::ScenarioResult& s);
 
 }  // namespace ktstr::report

@@ -9,27 +9,44 @@ namespace ktstr::report {
 
 bool MinEffect::reached(double diff, double mean_a) const {
   const double size = std::fabs(diff);
-  if (!relative) return size >= value && size > 0;
-  if (mean_a == 0) return size > 0;
-  return size >= value / 100 * std::fabs(mean_a) && size > 0;
+  if (size == 0) return false;
+  if (!relative) return size >= value;
+  return size >= value / 100 * std::fabs(mean_a) && size >= floor;
 }
 
 std::string MinEffect::describe() const {
-  return relative ? fmt::format("{:g}%", value) : fmt::format("{:g}", value);
+  if (!relative) return fmt::format("{:g}", value);
+  return floor > 0 ? fmt::format("{:g}%,{:g}", value, floor) : fmt::format("{:g}%", value);
 }
+
+namespace {
+
+bool parse_non_negative(std::string_view text, double& out) {
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, out);
+  return !text.empty() && ec == std::errc() && ptr == end && out >= 0 && std::isfinite(out);
+}
+
+}  // namespace
 
 Result<MinEffect> parse_min_effect(std::string_view text) {
   MinEffect m;
   std::string_view num = text;
+  std::string_view floor;
+  if (const size_t comma = num.find(','); comma != std::string_view::npos) {
+    floor = num.substr(comma + 1);
+    num = num.substr(0, comma);
+  }
   if (!num.empty() && num.back() == '%') {
     m.relative = true;
     num.remove_suffix(1);
   }
-  const char* end = num.data() + num.size();
-  auto [ptr, ec] = std::from_chars(num.data(), end, m.value);
-  if (num.empty() || ec != std::errc() || ptr != end || m.value < 0 || !std::isfinite(m.value)) {
-    return invalid_input(fmt::format(
-        "minimum effect '{}' is not a non-negative number or percentage (e.g. 2 or 10%)", text));
+  const bool floor_ok = floor.empty() || (m.relative && parse_non_negative(floor, m.floor));
+  if (!parse_non_negative(num, m.value) || !floor_ok) {
+    return invalid_input(
+        fmt::format("minimum effect '{}' is not a non-negative number, a percentage or a "
+                    "percentage with an absolute floor (e.g. 2, 10% or 10%,5)",
+                    text));
   }
   return m;
 }
@@ -101,13 +118,13 @@ std::vector<MetricDef> build_catalogue() {
   m.push_back({"max_gap_ms",
                "ms",
                Better::kLower,
-               {20, true},
+               {20, true, 1},
                "longest scheduling gap of any worker",
                [s](const ScenarioResult& r) { return if_workers(r, s(r).max_gap_ms); }});
   m.push_back({"wake_p50_us",
                "us",
                Better::kLower,
-               {10, true},
+               {10, true, 2},
                "worst per-cgroup median wake latency",
                [s](const ScenarioResult& r) {
                  return if_wake(r, static_cast<double>(s(r).worst_wake_p50_ns) / 1e3);
@@ -115,7 +132,7 @@ std::vector<MetricDef> build_catalogue() {
   m.push_back({"wake_p99_us",
                "us",
                Better::kLower,
-               {20, true},
+               {20, true, 10},
                "worst per-cgroup p99 wake latency",
                [s](const ScenarioResult& r) {
                  return if_wake(r, static_cast<double>(s(r).worst_wake_p99_ns) / 1e3);
@@ -123,13 +140,13 @@ std::vector<MetricDef> build_catalogue() {
   m.push_back({"run_delay_mean_ms",
                "ms",
                Better::kLower,
-               {10, true},
+               {10, true, 1},
                "mean per-worker run-queue delay (schedstat)",
                run_delay_mean});
   m.push_back({"run_delay_worst_ms",
                "ms",
                Better::kLower,
-               {20, true},
+               {20, true, 2},
                "worst per-worker run-queue delay (schedstat)",
                [s](const ScenarioResult& r) {
                  return has_schedstat(r) ? Opt(s(r).run_delay_worst_ms) : Opt();
@@ -163,7 +180,7 @@ std::vector<MetricDef> build_catalogue() {
   m.push_back({"migration_ratio",
                "",
                Better::kLower,
-               {25, true},
+               {25, true, 0.001},
                "worst per-cgroup migrations per iteration",
                [s](const ScenarioResult& r) { return if_workers(r, s(r).max_migration_ratio); }});
   return m;

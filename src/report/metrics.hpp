@@ -18,13 +18,17 @@ namespace ktstr::report {
 enum class Better { kLower, kHigher };
 
 // "20%" = relative to side A's mean; "2" = absolute, in the metric's unit.
+// A relative threshold may carry an absolute floor ("20%,5"): the change
+// must reach both, so a metric near zero (a migration ratio of 0) does not
+// turn a tiny absolute change into an infinite relative one.
 struct MinEffect {
   double value = 0;
   bool relative = false;
-  // True when |diff| reaches the threshold (relative to |mean_a|; a relative
-  // threshold with mean_a == 0 is reached by any non-zero diff).
+  double floor = 0;  // absolute minimum with a relative value
+  // True when |diff| > 0 reaches the threshold (relative to |mean_a|) and
+  // the floor.
   bool reached(double diff, double mean_a) const;
-  std::string describe() const;  // "20%" or "2"
+  std::string describe() const;  // "20%", "20%,5" or "2"
 };
 Result<MinEffect> parse_min_effect(std::string_view text);
 

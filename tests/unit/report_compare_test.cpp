@@ -139,6 +139,17 @@ TEST(ReportCompare, ParseMinEffect) {
   EXPECT_TRUE((MinEffect{10, true}.reached(1.0, 10)));
   EXPECT_FALSE((MinEffect{10, true}.reached(0.9, 10)));
   EXPECT_TRUE((MinEffect{2, false}.reached(-2.0, 50)));
+  EXPECT_FALSE((MinEffect{2, false}.reached(0, 50)));
+  // A relative threshold near zero needs its absolute floor too.
+  EXPECT_FALSE((MinEffect{25, true, 0.001}.reached(4e-5, 0)));
+  EXPECT_TRUE((MinEffect{25, true, 0.001}.reached(0.002, 0)));
+  auto floored = parse_min_effect("20%,5");
+  ASSERT_TRUE(floored);
+  EXPECT_TRUE(floored->relative);
+  EXPECT_EQ(floored->floor, 5);
+  EXPECT_EQ(floored->describe(), "20%,5");
+  EXPECT_FALSE(parse_min_effect("3,5"));  // a floor only goes with a percentage
+  EXPECT_FALSE(parse_min_effect("20%,x"));
 }
 
 // Synthetic runs: every repeat's statistics drawn from the same

@@ -68,12 +68,15 @@ void setup_compare(CLI::App& app, Action& chosen) {
   auto o = std::make_shared<CompareCliOptions>();
   auto* cmd = app.add_subcommand(
       "compare",
-      "Compare two runs (ktstr run --repeat N --json FILE) per scenario and metric: means, "
-      "B-A with a bootstrap CI, Mann-Whitney p-values; exit 1 on a significant regression.\n"
+      "A/B comparison of two runs with repeats: means, B-A with a bootstrap CI, Mann-Whitney "
+      "p-values per scenario and metric");
+  cmd->footer(
       "Examples:\n"
       "  ktstr compare base.json new.json\n"
-      "  ktstr compare base.json new.json --metric wake_p99_us --min-effect wake_p99_us=10% "
-      "--json");
+      "  ktstr compare base.json new.json --metric wake_p99_us --min-effect wake_p99_us=10%,5 "
+      "--json\n"
+      "Exit codes: 0 no significant regression, 1 a significant regression, 2 bad input.\n"
+      "Use --repeat 3 or more on both runs (docs/reports.md explains the statistics).");
   cmd->add_option("A", o->a, "baseline run document")->required();
   cmd->add_option("B", o->b, "candidate run document")->required();
   cmd->add_option("--metric", o->metrics,

@@ -18,7 +18,11 @@ struct ReportOptions {
 
 int run_report(const ReportOptions& o) {
   auto text = read_file(o.from);
-  if (!text) return report_error(text.error());
+  if (!text) {
+    Error e = text.error();
+    e.kind = ErrorKind::kInvalidInput;  // a bad FROM argument: exit 2
+    return report_error(e);
+  }
   auto run = scenario::parse_run_result(*text);
   if (!run) return report_error(with_context(run.error(), o.from));
   if (auto st = report::write_outputs(*run, o.out); !st) return report_error(st.error());
@@ -33,10 +37,13 @@ void setup_report(CLI::App& app, Action& chosen) {
   auto o = std::make_shared<ReportOptions>();
   auto* cmd = app.add_subcommand(
       "report",
-      "Render a saved run (ktstr run --json FILE) as JUnit XML, HTML or a Perfetto trace.\n"
+      "Render a saved run (ktstr run --json FILE) as JUnit XML, HTML or a Perfetto trace");
+  cmd->footer(
       "Examples:\n"
       "  ktstr report run.json --html run.html --junit junit.xml\n"
-      "  ktstr report run.json --trace run.trace.json   # open in ui.perfetto.dev");
+      "  ktstr report run.json --trace run.trace.json   # open in ui.perfetto.dev\n"
+      "  ktstr report run.json                          # the terminal report again\n"
+      "Exit codes: 0 written, 2 unreadable or unsupported FROM (docs/reports.md).");
   cmd->add_option("FROM", o->from, "run document written by `ktstr run --json`")->required();
   cmd->add_option("--junit", o->out.junit_path, "write JUnit XML here ('-' = stdout)");
   cmd->add_option("--html", o->out.html_path, "write the self-contained HTML report here");

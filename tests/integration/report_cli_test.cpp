@@ -48,7 +48,7 @@ TEST_F(ReportCli, RendersEveryFormat) {
 
 TEST_F(ReportCli, ReportRejectsBadInput) {
   const auto missing = run_ktstr({"report", dir_ + "/nope.json", "--html", dir_ + "/x.html"});
-  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("nope.json"), std::string::npos);
   ASSERT_TRUE(write_file_atomic(dir_ + "/v9.json", R"({"schema_version": 9, "scenarios": []})"));
   const auto newer = run_ktstr({"report", dir_ + "/v9.json"});

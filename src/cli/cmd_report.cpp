@@ -1,0 +1,60 @@
+// `ktstr report`: renders a saved run document (`ktstr run --json FILE`)
+// into the other report formats, so they can be produced after the fact.
+#include <memory>
+
+#include "cli/command.hpp"
+#include "cli/run_output.hpp"
+#include "report/outputs.hpp"
+#include "util/file_io.hpp"
+
+namespace ktstr::cli {
+namespace {
+
+struct ReportOptions {
+  std::string from;
+  report::OutputOptions out;
+  bool text = false;
+};
+
+int run_report(const ReportOptions& o) {
+  auto text = read_file(o.from);
+  if (!text) {
+    Error e = text.error();
+    e.kind = ErrorKind::kInvalidInput;  // a bad FROM argument: exit 2
+    return report_error(e);
+  }
+  auto run = scenario::parse_run_result(*text);
+  if (!run) return report_error(with_context(run.error(), o.from));
+  if (auto st = report::write_outputs(*run, o.out); !st) return report_error(st.error());
+  const bool any_file =
+      !o.out.junit_path.empty() || !o.out.html_path.empty() || !o.out.trace_path.empty();
+  // The same terminal report `ktstr run` prints.
+  if (o.text || !any_file) fmt::print("{}", render_run_text(*run));
+  return kExitPass;
+}
+
+void setup_report(CLI::App& app, Action& chosen) {
+  auto o = std::make_shared<ReportOptions>();
+  auto* cmd = app.add_subcommand(
+      "report",
+      "Render a saved run (ktstr run --json FILE) as JUnit XML, HTML or a Perfetto trace");
+  cmd->footer(
+      "Examples:\n"
+      "  ktstr report run.json --html run.html --junit junit.xml\n"
+      "  ktstr report run.json --trace run.trace.json   # open in ui.perfetto.dev\n"
+      "  ktstr report run.json                          # the terminal report again\n"
+      "Exit codes: 0 written, 2 unreadable or unsupported FROM (docs/reports.md).");
+  cmd->add_option("FROM", o->from, "run document written by `ktstr run --json`")->required();
+  cmd->add_option("--junit", o->out.junit_path, "write JUnit XML here ('-' = stdout)");
+  cmd->add_option("--html", o->out.html_path, "write the self-contained HTML report here");
+  cmd->add_option("--trace", o->out.trace_path,
+                  "write Chrome/Perfetto trace-event JSON here (worker tracks need --raw runs)");
+  cmd->add_flag("--text", o->text,
+                "print the terminal report of `ktstr run` (the default without other outputs)");
+  cmd->callback([o, &chosen] { chosen = [o] { return run_report(*o); }; });
+}
+
+KTSTR_CLI_COMMAND("report", setup_report);
+
+}  // namespace
+}  // namespace ktstr::cli

@@ -1,0 +1,168 @@
+#include "report/junit.hpp"
+
+#include <map>
+
+#include <fmt/format.h>
+
+#include "report/format.hpp"
+#include "report/summary.hpp"
+
+namespace ktstr::report {
+
+using check::Verdict;
+using scenario::RunResult;
+using scenario::ScenarioResult;
+
+namespace {
+
+std::string attr(std::string_view name, std::string_view value) {
+  return fmt::format(" {}=\"{}\"", name, xml_escape(value));
+}
+
+std::string seconds(double ms) {
+  return fmt::format("{:.3f}", ms / 1000);
+}
+
+size_t repeats_of(const RunResult& run, const std::string& name) {
+  size_t n = 0;
+  for (const auto& s : run.scenarios) n = std::max(n, s.name == name ? s.repeat + 1 : 0);
+  return n;
+}
+
+struct Counts {
+  size_t tests = 0, failures = 0, errors = 0, skipped = 0;
+  double time_ms = 0;
+  void add(const ScenarioResult& s) {
+    ++tests;
+    time_ms += s.duration_ms;
+    if (!s.error_kind.empty()) {
+      ++errors;
+    } else if (s.verdict == Verdict::kFail) {
+      ++failures;
+    } else if (s.verdict == Verdict::kSkip || s.verdict == Verdict::kInconclusive) {
+      ++skipped;
+    }
+  }
+  std::string attrs() const {
+    return fmt::format(" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{}\"",
+                       tests, failures, errors, skipped, seconds(time_ms));
+  }
+};
+
+void property(std::string& out, std::string_view name, std::string_view value) {
+  out += fmt::format("        <property{}{}/>\n", attr("name", name), attr("value", value));
+}
+
+void properties(std::string& out, const ScenarioResult& s) {
+  out += "      <properties>\n";
+  property(out, "verdict", to_string(s.verdict));
+  property(out, "repeat", std::to_string(s.repeat));
+  if (!s.source.empty()) property(out, "source", s.source);
+  property(out, "scheduler", s.scheduler.name);
+  for (const auto& [name, value] : key_stats(s)) property(out, name, value);
+  for (const auto& c : s.checks) property(out, "check." + c.name, describe_check(c));
+  out += "      </properties>\n";
+}
+
+// The evidence of a failed scenario: the reason, then every failed check.
+std::string failure_text(const ScenarioResult& s) {
+  std::string text;
+  for (const auto& c : s.checks) {
+    if (c.verdict == Verdict::kFail) text += c.name + ": " + describe_check(c) + "\n";
+  }
+  if (!s.error.empty()) text += "error: " + s.error + "\n";
+  if (text.empty()) text = s.reason + "\n";
+  return text;
+}
+
+void outcome(std::string& out, const ScenarioResult& s) {
+  if (!s.error_kind.empty()) {
+    out += fmt::format("      <error{}{}>{}</error>\n", attr("message", s.error),
+                       attr("type", s.error_kind), xml_escape(failure_text(s), false));
+  } else if (s.verdict == Verdict::kFail) {
+    std::string type = "check";
+    for (const auto& c : s.checks) {
+      if (c.verdict == Verdict::kFail) {
+        type = c.name;
+        break;
+      }
+    }
+    out += fmt::format("      <failure{}{}>{}</failure>\n", attr("message", s.reason),
+                       attr("type", type), xml_escape(failure_text(s), false));
+  } else if (s.verdict == Verdict::kSkip) {
+    out += fmt::format("      <skipped{}/>\n", attr("message", s.reason));
+  } else if (s.verdict == Verdict::kInconclusive) {
+    out += fmt::format("      <skipped{}/>\n", attr("message", "inconclusive: " + s.reason));
+  }
+}
+
+void testcase(std::string& out, const RunResult& run, const ScenarioResult& s,
+              const std::string& classname) {
+  out += fmt::format("    <testcase{}{} time=\"{}\">\n", attr("name", testcase_name(run, s)),
+                     attr("classname", classname), seconds(s.duration_ms));
+  outcome(out, s);
+  properties(out, s);
+  if (!s.timeline.empty()) {
+    std::string log;
+    for (const auto& e : s.timeline) log += format_timeline_event(e) + "\n";
+    out += "      <system-out>" + xml_escape(log, false) + "</system-out>\n";
+  }
+  if (!s.warnings.empty()) {
+    std::string log;
+    for (const auto& w : s.warnings) log += "warning: " + w + "\n";
+    out += "      <system-err>" + xml_escape(log, false) + "</system-err>\n";
+  }
+  out += "    </testcase>\n";
+}
+
+void suite_properties(std::string& out, const RunResult& run) {
+  out += "    <properties>\n";
+  const std::pair<const char*, std::string> props[] = {
+      {"ktstr_version", run.ktstr_version},     {"kernel", run.host.kernel},
+      {"cpu_model", run.host.cpu_model},        {"topology", run.host.topology},
+      {"cpus", std::to_string(run.host.cpus)},  {"scheduler", run.host.scheduler},
+      {"cgroup_layout", run.host.cgroup_layout}};
+  for (const auto& [name, value] : props) {
+    if (!value.empty()) {
+      out += fmt::format("      <property{}{}/>\n", attr("name", name), attr("value", value));
+    }
+  }
+  out += "    </properties>\n";
+}
+
+}  // namespace
+
+std::string testcase_name(const RunResult& run, const ScenarioResult& s) {
+  const size_t n = repeats_of(run, s.name);
+  // Same wording as the terminal report of `ktstr run`.
+  return n > 1 ? fmt::format("{} (repeat {})", s.name, s.repeat + 1) : s.name;
+}
+
+std::string render_junit(const RunResult& run) {
+  // Suites per category, in first-appearance order.
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<const ScenarioResult*>> by_category;
+  Counts total;
+  for (const auto& s : run.scenarios) {
+    const std::string suite = "ktstr." + (s.category.empty() ? "scenarios" : s.category);
+    auto [it, fresh] = by_category.try_emplace(suite);
+    if (fresh) order.push_back(suite);
+    it->second.push_back(&s);
+    total.add(s);
+  }
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out += fmt::format("<testsuites{}{}>\n", attr("name", "ktstr"), total.attrs());
+  for (const auto& suite : order) {
+    Counts c;
+    for (const auto* s : by_category[suite]) c.add(*s);
+    out += fmt::format("  <testsuite{}{}{}{}>\n", attr("name", suite), c.attrs(),
+                       attr("timestamp", run.started_at), attr("hostname", run.host.hostname));
+    suite_properties(out, run);
+    for (const auto* s : by_category[suite]) testcase(out, run, *s, suite);
+    out += "  </testsuite>\n";
+  }
+  out += "</testsuites>\n";
+  return out;
+}
+
+}  // namespace ktstr::report

@@ -1,0 +1,56 @@
+// Two-sample statistics for `ktstr compare` (docs/reports.md "Statistics").
+//
+// Samples are the per-repeat values of one metric on each side, so they are
+// small (typically 3..30). Everything here is deterministic: the bootstrap
+// uses a fixed-seed mt19937_64 and an index draw that does not depend on the
+// standard library's distribution implementation, so golden outputs are
+// stable across platforms.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace ktstr::report {
+
+double mean(const std::vector<double>& v);     // 0 for an empty vector
+double std_dev(const std::vector<double>& v);  // sample (n-1) std dev; 0 when n < 2
+
+// Which side of the null hypothesis an alternative looks at.
+enum class Alternative { kTwoSided, kGreater, kLess };
+
+struct MannWhitney {
+  double u_b = 0;  // U of sample b: pairs (a_i, b_j) with b_j > a_i, ties counting 1/2
+  // P-values for "b tends to be larger than a" (greater), smaller (less)
+  // and either (two-sided, min(1, 2 * smaller one-sided)).
+  double p_greater = 1;
+  double p_less = 1;
+  double p_two_sided = 1;
+  bool exact = false;  // exact permutation distribution (ties handled); else normal approx
+};
+
+// Mann-Whitney U test. Exact (the permutation distribution of b's rank sum,
+// midranks for ties) when n_a + n_b <= kMannWhitneyExactMaxN; otherwise the
+// normal approximation with tie correction and continuity correction.
+// Either side empty: all p-values 1.
+inline constexpr size_t kMannWhitneyExactMaxN = 60;
+MannWhitney mann_whitney(const std::vector<double>& a, const std::vector<double>& b);
+
+struct BootstrapCi {
+  double low = 0;
+  double high = 0;
+};
+
+// Percentile-bootstrap confidence interval of mean(b) - mean(a) at level
+// 1 - alpha: each resample draws n_a from a and n_b from b with replacement.
+// Either side empty: {0, 0}.
+inline constexpr uint64_t kBootstrapSeed = 0x6b74737472ULL;  // "ktstr"
+inline constexpr int kBootstrapResamples = 2000;
+BootstrapCi bootstrap_mean_diff_ci(const std::vector<double>& a, const std::vector<double>& b,
+                                   double alpha, int resamples = kBootstrapResamples,
+                                   uint64_t seed = kBootstrapSeed);
+
+// Standard normal upper tail P(Z >= z).
+double normal_upper_tail(double z);
+
+}  // namespace ktstr::report

@@ -10,6 +10,7 @@
 #include "cli/interrupt.hpp"
 #include "cli/run_options.hpp"
 #include "cli/run_output.hpp"
+#include "report/outputs.hpp"
 #include "scenario/catalogue.hpp"
 #include "scenario/engine.hpp"
 #include "scenario/requirements.hpp"
@@ -49,7 +50,7 @@ Result<scenario::EngineOptions> engine_options(const RunOptions& o) {
     auto st = e.cli_checks.set_text(kv.substr(0, eq), kv.substr(eq + 1));
     if (!st) return unexpected(with_context(st.error(), "--check"));
   }
-  e.keep_reports = o.raw;
+  e.keep_reports = o.keep_reports();
   e.seed = o.seed;
   e.hooks.interrupted = [] { return interrupted(); };
   // With a sched_ext scheduler attached at the start (the VM guest case),
@@ -159,6 +160,10 @@ int run(const RunOptions& o) {
                "them all)\n",
                total - index, total);
   }
+  if (auto st = report::write_outputs(run, o.outputs); !st) return report_error(st.error());
+  if (!o.raw) {
+    for (auto& r : run.scenarios) r.reports.reset();
+  }
   if (!o.json.empty()) {
     if (auto st = write_json(o.json, run); !st) return report_error(st.error());
   }
@@ -193,6 +198,10 @@ void setup(CLI::App& app, Action& chosen) {
   cmd->add_flag("--keep-going", o->keep_going, "Run the remaining scenarios after a failure");
   cmd->add_flag("--strict", o->strict, "Treat skipped scenarios as an error (exit 3)");
   cmd->add_flag("--dry-run", o->dry_run, "List the selected scenarios and exit");
+  cmd->add_option("--junit", o->outputs.junit_path, "Write JUnit XML here (docs/reports.md)");
+  cmd->add_option("--html", o->outputs.html_path, "Write the self-contained HTML report here");
+  cmd->add_option("--trace", o->outputs.trace_path,
+                  "Write a Perfetto/Chrome trace here (open in ui.perfetto.dev)");
   add_vm_flags(cmd, o->vm);
   cmd->callback([o, &chosen] { chosen = [o] { return run(*o); }; });
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/vm_flags.hpp"
+#include "report/outputs.hpp"
 
 namespace ktstr::cli {
 
@@ -25,6 +26,13 @@ struct RunOptions {
   bool dry_run = false;
   uint64_t seed = 0;
   VmFlags vm;
+  report::OutputOptions outputs;  // --junit, --html, --trace
+
+  // Worker reports are kept for the JSON only with --raw, but the trace and
+  // the HTML per-worker charts need them.
+  bool keep_reports() const {
+    return raw || !outputs.trace_path.empty() || !outputs.html_path.empty();
+  }
 };
 
 // Runs the selected scenarios inside a test VM: scenario files are copied

@@ -48,7 +48,7 @@ std::vector<std::string> guest_argv(const RunOptions& o,
   opt("--repeat", std::to_string(o.repeat));
   for (const auto& c : o.checks) opt("--check", c);
   if (o.seed != 0) opt("--seed", std::to_string(o.seed));
-  if (o.raw) argv.push_back("--raw");
+  if (o.keep_reports()) argv.push_back("--raw");
   if (o.keep_going) argv.push_back("--keep-going");
   if (o.strict) argv.push_back("--strict");
   argv.push_back("--json");
@@ -120,6 +120,13 @@ int run_scenarios_in_vm(const RunOptions& o) {
     if (code == 0) code = kExitFail;
     doc["exit_code"] = code;
   }
+  auto parsed = scenario::parse_run_result(doc.dump());
+  if (parsed) {
+    if (auto st = report::write_outputs(*parsed, o.outputs); !st) return report_error(st.error());
+  }
+  if (!o.raw && doc.contains("scenarios")) {
+    for (auto& sc : doc["scenarios"]) sc.erase("reports");
+  }
   if (!o.json.empty()) {
     const std::string text = doc.dump(2) + "\n";
     if (o.json == "-") {
@@ -128,10 +135,7 @@ int run_scenarios_in_vm(const RunOptions& o) {
       return report_error(st.error());
     }
   }
-  if (o.json != "-") {
-    auto parsed = scenario::parse_run_result(doc.dump());
-    if (parsed) fmt::print("{}", render_run_text(*parsed));
-  }
+  if (o.json != "-" && parsed) fmt::print("{}", render_run_text(*parsed));
   return code;
 }
 

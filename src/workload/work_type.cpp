@@ -4,6 +4,7 @@
 #include <map>
 #include <mutex>
 
+#include "util/suggest.hpp"
 #include "workload/work_types/families.hpp"
 
 namespace ktstr::workload {
@@ -38,19 +39,6 @@ std::vector<const WorkTypeDef*> WorkTypeRegistry::all() const {
 
 namespace {
 
-size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
 std::mutex& custom_mutex() {
   static std::mutex m;
   return m;
@@ -63,6 +51,7 @@ std::map<std::string, CustomWorkFn>& custom_map() {
 }  // namespace
 
 std::string WorkTypeRegistry::nearest(const std::string& name) const {
+  // Always the closest name (even a far one): the message lists them all anyway.
   std::string best;
   size_t best_d = SIZE_MAX;
   for (const auto& d : defs_) {

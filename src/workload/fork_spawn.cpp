@@ -138,11 +138,13 @@ template <class Body>
 Status fork_one(HandleState& st, std::vector<WorkerSlot> slots, bool container, Body body) {
   auto fds = make_child_pipes();
   if (!fds) return unexpected(fds.error());
+  // The child closes every inter-worker pipe that is not its unit's and the
+  // parent's ends of its own pipes. Earlier siblings' parent-side ends
+  // (their start write end, report read end) are left alone: holding them
+  // changes nothing for anyone (the child never reads or writes them, and
+  // EOF on a start pipe is never relied on), and closing them would cost
+  // O(workers) syscalls per child.
   std::vector<int> close_fds = st.res->all_pipe_fds();
-  for (const auto& c : st.children) {
-    close_fds.push_back(c.start_w.get());
-    close_fds.push_back(c.report_r.get());
-  }
   close_fds.push_back(fds->start_w);
   close_fds.push_back(fds->report_r);
   std::vector<int> keep;

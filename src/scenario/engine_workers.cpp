@@ -1,5 +1,6 @@
 // Engine: spawning workers into cgroups, pinning them, stopping and
 // collecting them, and the live iteration counts for the timeline.
+#include <cstdlib>
 #include <numeric>
 
 #include "scenario/engine_impl.hpp"
@@ -45,6 +46,20 @@ Status Engine::spawn(const std::string& cgroup, const std::vector<WorkDef>& work
     spec.affinity = workload::AffinityIntent{};
     counts.push_back(*spec.num_workers);
     specs.push_back(std::move(spec));
+  }
+  // cgroup_churn workers move themselves between sibling cgroups
+  // `<cgroup>_churn_<i>` (siblings, not children: a v2 cgroup that delegates
+  // controllers to children cannot hold tasks itself). Create them in the
+  // run tree so teardown removes them with everything else.
+  if (!cgroup.empty() && cgm_) {
+    for (const auto& w : works) {
+      if (w.spec.work.name != "cgroup_churn") continue;
+      auto it = w.spec.work.params.find("groups");
+      const int groups = it == w.spec.work.params.end() ? 2 : std::atoi(it->second.c_str());
+      for (int i = 0; i < groups; ++i) {
+        KTSTR_TRY(cgm_->create(fmt::format("{}_churn_{}", cgroup, i)));
+      }
+    }
   }
   auto batch = std::make_unique<WorkerBatch>();
   batch->label = cgroup.empty() ? kHostLabel : cgroup;

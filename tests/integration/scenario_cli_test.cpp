@@ -235,3 +235,26 @@ TEST(ScenarioCli, CtrlCStopsTearsDownAndExits130) {
 
 }  // namespace
 }  // namespace ktstr::scenario
+
+namespace ktstr::scenario {
+namespace {
+
+TEST(ScenarioCli, CgroupChurnMovesBetweenEngineCreatedSiblings) {
+  KTSTR_SCENARIO_PRECONDITIONS();
+  auto r = run_ktstr(
+      "run cgroup_churn --duration 1s --json - --raw --check max_gap_ms=false "
+      "--check max_spread_pct=false");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  const auto& workers = j["scenarios"][0]["reports"][0]["reports"];
+  ASSERT_EQ(workers.size(), 2u);
+  for (const auto& w : workers) {
+    EXPECT_TRUE(w["warnings"].empty()) << w["warnings"].dump();
+    EXPECT_GT(w["extra"]["moves"].get<double>(), 2) << w["extra"].dump();
+    EXPECT_EQ(w["extra"]["move_failures"].get<double>(), 0) << w["extra"].dump();
+  }
+  EXPECT_TRUE(testing::run_trees_of(getpid()).empty());
+}
+
+}  // namespace
+}  // namespace ktstr::scenario

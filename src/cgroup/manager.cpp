@@ -291,8 +291,17 @@ Status CgroupManager::move_pids(const std::string& rel, const std::vector<pid_t>
             " (or: cgroup v2 keeps tasks out of a cgroup whose children have controllers "
             "enabled; put tasks only in leaf cgroups)";
       }
-      if (e.err == EINVAL && layout_.version == 1 && hierarchy_of(Controller::kCpu) >= 0 &&
-          &h == &hierarchies_[static_cast<size_t>(hierarchy_of(Controller::kCpu))]) {
+      const bool cpu_hierarchy =
+          layout_.version == 1 && hierarchy_of(Controller::kCpu) >= 0 &&
+          &h == &hierarchies_[static_cast<size_t>(hierarchy_of(Controller::kCpu))];
+      if (e.err == EINVAL && cpu_hierarchy && !cpu_limited(rel)) {
+        // A realtime task and a v1 cpu cgroup without RT runtime
+        // (CONFIG_RT_GROUP_SCHED). Nothing of ours is limited through this
+        // cgroup's cpu controller, so the task keeps its current cpu cgroup:
+        // its cpuset placement (the other hierarchy) still applies.
+        continue;
+      }
+      if (e.err == EINVAL && cpu_hierarchy) {
         e.message +=
             "; a realtime task cannot join a v1 cpu cgroup whose cpu.rt_runtime_us is 0 "
             "(CONFIG_RT_GROUP_SCHED)";
@@ -301,6 +310,14 @@ Status CgroupManager::move_pids(const std::string& rel, const std::vector<pid_t>
     }
   }
   return {};
+}
+
+bool CgroupManager::cpu_limited(const std::string& rel) const {
+  // The knob of an ancestor limits its whole subtree.
+  for (const auto& limited : cpu_limited_) {
+    if (rel == limited || rel.rfind(limited + "/", 0) == 0) return true;
+  }
+  return false;
 }
 
 Result<std::vector<pid_t>> CgroupManager::pids(const std::string& rel) const {

@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -143,6 +144,11 @@ class CgroupManager {
   std::string run_name_;
   uint64_t timeout_ms_ = 5000;
   std::vector<Hierarchy> hierarchies_;
+  // v1: cgroups whose cpu controller knobs we set (weight/max). Elsewhere a
+  // realtime task the kernel refuses in the cpu hierarchy (no RT runtime in
+  // new cgroups) stays in its current cpu cgroup; see move_pids.
+  std::set<std::string> cpu_limited_;
+  bool cpu_limited(const std::string& rel) const;
   pid_t owner_pid_ = 0;  // only the creating process tears down
   bool live_ = false;    // the run tree exists and teardown() has not run
 };

@@ -77,6 +77,7 @@ Status CgroupManager::set_cpu_weight(const std::string& rel, uint32_t weight) {
   // The kernel converts cpu.weight to a load weight as weight * 1024 / 100,
   // which is exactly what cpu.shares holds; v1's minimum share is 2.
   uint64_t shares = std::max<uint64_t>(2, (uint64_t{weight} * 1024 + 50) / 100);
+  cpu_limited_.insert(rel);
   return write(Controller::kCpu, rel, "cpu.shares", std::to_string(shares));
 }
 
@@ -96,6 +97,7 @@ Status CgroupManager::set_cpu_max(const std::string& rel, std::optional<uint64_t
     return write(Controller::kCpu, rel, "cpu.max",
                  fmt::format("{} {}", limit_or(quota_us, "max"), period_us));
   }
+  cpu_limited_.insert(rel);
   // Lift the quota first so the (quota, period) pair is valid at every step.
   KTSTR_TRY(write(Controller::kCpu, rel, "cpu.cfs_quota_us", "-1"));
   KTSTR_TRY(write(Controller::kCpu, rel, "cpu.cfs_period_us", std::to_string(period_us)));

@@ -44,9 +44,12 @@ bool realtime(const std::vector<WorkDef>& works) {
 
 void implied_by_cgroup(const CgroupDef& c, std::vector<Requirement>& out) {
   add(out, Requirement::Kind::kCgroups);
-  if (realtime(c.works)) add(out, Requirement::Kind::kRtCgroups);
+  // RT tasks only need RT runtime in a cgroup whose cpu controller limits
+  // them; otherwise the cgroup layer keeps them in their current cpu cgroup.
+  const bool cpu_limits = c.limits.cpu_weight || c.limits.cpu_max_quota_us;
+  if (realtime(c.works) && cpu_limits) add(out, Requirement::Kind::kRtCgroups);
   if (c.cpuset) add(out, Requirement::Kind::kCpuset);
-  if (c.limits.cpu_weight || c.limits.cpu_max_quota_us) {
+  if (cpu_limits) {
     add(out, Requirement::Kind::kCpuController);
   }
   if (c.limits.memory_max_bytes) add(out, Requirement::Kind::kMemoryController);
@@ -71,9 +74,6 @@ void implied_by_op(const Op& op, std::vector<Requirement>& out) {
     case K::kFreeze:
     case K::kUnfreeze:
       add(out, Requirement::Kind::kFreezer);
-      break;
-    case K::kSpawn:
-      if (realtime(op.works)) add(out, Requirement::Kind::kRtCgroups);
       break;
     case K::kRunPayload:
       if (!op.argv.empty()) add(out, Requirement::Kind::kBinary, op.argv[0]);

@@ -43,7 +43,8 @@ TEST(VmScheduler, QmapStallFailsWithRunnableTaskStall) {
   req.scheduler = "scx_qmap";
   req.scheduler_args = {"-t", "4"};
   req.shell_command = busy_workload(40);
-  auto r = run_in_vm(req);
+  req.timeout_ms = 60000;  // the stall shows within ~10 s
+  auto r = testing::run_in_vm_retrying_hang(req);
   ASSERT_TRUE(r) << r.error().describe();
   EXPECT_EQ(r->verdict, "fail");
   EXPECT_EQ(r->reason, "runnable task stall");
@@ -61,7 +62,8 @@ TEST(VmScheduler, QmapErrorFailsWithScxBpfError) {
   req.scheduler = "scx_qmap";
   req.scheduler_args = {"-e", "1000"};
   req.shell_command = busy_workload(60);
-  auto r = run_in_vm(req);
+  req.timeout_ms = 90000;
+  auto r = testing::run_in_vm_retrying_hang(req);
   ASSERT_TRUE(r) << r.error().describe();
   EXPECT_EQ(r->verdict, "fail");
   EXPECT_EQ(r->reason, "scx_bpf_error");

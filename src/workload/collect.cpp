@@ -89,21 +89,29 @@ ExitInfo classify(const ForkedChild& c, bool killed_by_us) {
   return {ExitInfo::Kind::kExited, 0, "unknown wait status"};
 }
 
-void kill_and_reap(ForkedChild& c) {
+// SIGKILL to the child's process group (it also holds any grandchildren a
+// worker forked) and to the child itself; does not wait.
+void kill_child(const ForkedChild& c) {
   if (c.pid <= 0) return;
-  // The group first: it also holds any grandchildren a worker forked.
   kill(-c.pid, SIGKILL);
-  if (!c.reaped) {
-    kill(c.pid, SIGKILL);
-    int status = 0;
-    pid_t r;
-    do {
-      r = waitpid(c.pid, &status, 0);
-    } while (r < 0 && errno == EINTR);
-    c.reaped = true;
-    c.wait_status = r == c.pid ? status : 0;
-    if (r != c.pid) c.pid = -1;
-  }
+  if (!c.reaped) kill(c.pid, SIGKILL);
+}
+
+void reap_child(ForkedChild& c) {
+  if (c.pid <= 0 || c.reaped) return;
+  int status = 0;
+  pid_t r;
+  do {
+    r = waitpid(c.pid, &status, 0);
+  } while (r < 0 && errno == EINTR);
+  c.reaped = true;
+  c.wait_status = r == c.pid ? status : 0;
+  if (r != c.pid) c.pid = -1;
+}
+
+void kill_and_reap(ForkedChild& c) {
+  kill_child(c);
+  reap_child(c);
 }
 
 }  // namespace
@@ -119,13 +127,21 @@ std::vector<WorkerReport> collect_children(HandleState& st, bool wait_ready) {
   std::vector<std::optional<WorkerReport>> slots(st.res->total_workers);
   pump(st, mono_ns() + kCollectTimeoutNs,
        [](const ForkedChild& c) { return frame_complete(c) || c.reaped; });
-  for (auto& c : st.children) {
+  // Kill every child first and reap afterwards, so the children's exits run
+  // in parallel instead of one waitpid at a time.
+  std::vector<bool> complete(st.children.size()), exited_on_its_own(st.children.size());
+  for (size_t i = 0; i < st.children.size(); ++i) {
+    auto& c = st.children[i];
     drain(c);  // whatever arrived after the last poll
-    bool complete = frame_complete(c);
-    bool exited_on_its_own = c.reaped;
-    kill_and_reap(c);
+    complete[i] = frame_complete(c);
+    exited_on_its_own[i] = c.reaped;
+    kill_child(c);
+  }
+  for (size_t i = 0; i < st.children.size(); ++i) {
+    auto& c = st.children[i];
+    reap_child(c);
     std::optional<ExitInfo> failure;
-    if (complete) {
+    if (complete[i]) {
       uint64_t len = 0;
       std::memcpy(&len, c.buf.data() + 1, sizeof len);
       auto decoded = decode_reports(c.buf.data() + kHeaderBytes, len);
@@ -140,7 +156,7 @@ std::vector<WorkerReport> collect_children(HandleState& st, bool wait_ready) {
                            decoded ? "report count mismatch" : decoded.error().message};
       }
     } else {
-      failure = classify(c, !exited_on_its_own);
+      failure = classify(c, !exited_on_its_own[i]);
     }
     std::vector<uint8_t>().swap(c.buf);
     for (const auto& s : c.slots) {

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "util/clock.hpp"
+#include "util/file_io.hpp"
 #include "workload/handle.hpp"
 #include "workload/handle_state.hpp"
 #include "workload/worker.hpp"
@@ -129,7 +130,15 @@ Result<ForkFds> make_child_pipes() {
   // Large enough that a worker with full reservoirs writes its report and
   // exits without waiting for the parent; unprivileged callers may be capped
   // by fs.pipe-max-size, and then the parent simply reads while it writes.
-  fcntl(r[1], F_SETPIPE_SZ, kReportPipeBytes);
+  if (fcntl(r[1], F_SETPIPE_SZ, kReportPipeBytes) < 0) {
+    // Without CAP_SYS_RESOURCE the kernel caps pipes at fs.pipe-max-size;
+    // take the largest allowed rather than the 64 KiB default.
+    static const int kAllowed = [] {
+      auto text = read_file("/proc/sys/fs/pipe-max-size");
+      return text ? std::atoi(text->c_str()) : 0;
+    }();
+    if (kAllowed > 0) fcntl(r[1], F_SETPIPE_SZ, kAllowed);
+  }
   return ForkFds{s[0], s[1], r[0], r[1]};
 }
 

@@ -5,15 +5,15 @@
 #include "util/json_struct.hpp"
 
 namespace ktstr::check {
-namespace {
 
-CheckResult base(const Threshold& t) {
+CheckResult result_for(const Threshold& t) {
   CheckResult r;
   r.name = t.name;
   r.source = t.source;
   if (t.kind != CheckKind::kToggle) r.threshold = t.limit;
   return r;
 }
+namespace {
 
 // One number per cgroup for a per-cgroup check; nullopt = not measurable in
 // that cgroup. `what` words the value in the detail.
@@ -61,7 +61,7 @@ const Metric* metric_for(const std::string& name) {
 }  // namespace
 
 CheckResult check_cgroup_metric(const Threshold& t, const std::vector<CgroupStats>& stats) {
-  CheckResult res = base(t);
+  CheckResult res = result_for(t);
   const Metric* m = metric_for(t.name);
   if (m == nullptr) {
     res.verdict = Verdict::kSkip;
@@ -94,7 +94,7 @@ CheckResult check_cgroup_metric(const Threshold& t, const std::vector<CgroupStat
 }
 
 CheckResult check_scheduler_alive(const Threshold& t, const SchedulerHealth& h) {
-  CheckResult res = base(t);
+  CheckResult res = result_for(t);
   res.value = (h.alive && h.attached) ? 1 : 0;
   if (!h.alive) {
     res.verdict = Verdict::kFail;
@@ -110,7 +110,7 @@ CheckResult check_scheduler_alive(const Threshold& t, const SchedulerHealth& h) 
 }
 
 CheckResult check_scheduler_clean_exit(const Threshold& t, const SchedulerHealth& h) {
-  CheckResult res = base(t);
+  CheckResult res = result_for(t);
   if (!h.sched_ext) {
     res.verdict = Verdict::kSkip;
     res.detail = fmt::format("{} is not a sched_ext scheduler: no sched_ext exit to check", h.name);

@@ -34,6 +34,9 @@ std::vector<CheckResult> evaluate_checks(const Thresholds& thresholds,
                                          const SchedulerHealth& health);
 
 // The individual checks (exposed for tests).
+// A result named after `t`, with its source and (for limits) its threshold.
+CheckResult result_for(const Threshold& t);
+
 CheckResult check_not_starved(const Threshold& t, const std::vector<CgroupInput>& in);
 CheckResult check_max_gap(const Threshold& t, const std::vector<CgroupInput>& in);
 CheckResult check_isolation(const Threshold& t, const std::vector<CgroupInput>& in);

@@ -9,14 +9,6 @@ namespace {
 
 using workload::WorkerReport;
 
-CheckResult base(const Threshold& t) {
-  CheckResult r;
-  r.name = t.name;
-  r.source = t.source;
-  if (t.kind != CheckKind::kToggle) r.threshold = t.limit;
-  return r;
-}
-
 std::string more(size_t offenders) {
   return offenders > 1 ? fmt::format(" (and {} more)", offenders - 1) : std::string();
 }
@@ -24,7 +16,7 @@ std::string more(size_t offenders) {
 // Per-worker floor on a rate: the lowest measured worker decides.
 CheckResult rate_floor(const Threshold& t, const std::vector<CgroupInput>& in,
                        double (*rate)(const WorkerReport&), const char* what, bool need_cpu) {
-  CheckResult res = base(t);
+  CheckResult res = result_for(t);
   const WorkerReport* worst = nullptr;
   size_t below = 0, measured = 0;
   for (const auto& cg : in) {
@@ -59,7 +51,7 @@ std::string describe_worker(const WorkerReport& r) {
 }
 
 CheckResult check_not_starved(const Threshold& t, const std::vector<CgroupInput>& in) {
-  CheckResult res = base(t);
+  CheckResult res = result_for(t);
   size_t workers = 0, starved = 0;
   std::string first;
   for (const auto& cg : in) {
@@ -88,7 +80,7 @@ CheckResult check_not_starved(const Threshold& t, const std::vector<CgroupInput>
 }
 
 CheckResult check_max_gap(const Threshold& t, const std::vector<CgroupInput>& in) {
-  CheckResult res = base(t);
+  CheckResult res = result_for(t);
   const WorkerReport* worst = nullptr;
   size_t over = 0, measured = 0;
   for (const auto& cg : in) {
@@ -117,7 +109,7 @@ CheckResult check_max_gap(const Threshold& t, const std::vector<CgroupInput>& in
 }
 
 CheckResult check_isolation(const Threshold& t, const std::vector<CgroupInput>& in) {
-  CheckResult res = base(t);
+  CheckResult res = result_for(t);
   size_t checked = 0, leaking = 0;
   std::string first;
   for (const auto& cg : in) {

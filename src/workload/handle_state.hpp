@@ -79,7 +79,7 @@ struct HandleState {
   std::shared_ptr<std::atomic<uint32_t>> thread_start;  // 0 = hold, 1 = go
   // How many thread workers have passed the start gate (futex word).
   std::shared_ptr<std::atomic<uint32_t>> threads_running;
-  std::shared_ptr<UniqueFd> thread_exit_efd;            // bumped by every exiting thread
+  std::shared_ptr<UniqueFd> thread_exit_efd;  // bumped by every exiting thread
   bool started = false;
   bool collected = false;
   bool thread_mode = false;

@@ -27,7 +27,7 @@ struct Migration {
 struct Gap {
   uint64_t at_ns = 0;  // since the worker's start handshake, when the gap ended
   uint64_t duration_ns = 0;
-  int cpu = -1;        // CPU the worker resumed on
+  int cpu = -1;  // CPU the worker resumed on
 };
 
 inline constexpr size_t kLargestGapsKept = 8;
@@ -56,8 +56,8 @@ struct WorkerReport {
   double max_gap_ms = 0;
   int max_gap_cpu = -1;
   double max_gap_at_ms = 0;
-  std::vector<Gap> largest_gaps;   // the kLargestGapsKept longest, longest first
-  uint64_t start_mono_ns = 0;      // CLOCK_MONOTONIC at the start handshake (aligns traces)
+  std::vector<Gap> largest_gaps;  // the kLargestGapsKept longest, longest first
+  uint64_t start_mono_ns = 0;     // CLOCK_MONOTONIC at the start handshake (aligns traces)
   std::vector<uint64_t> wake_latencies_ns;  // reservoir sample
   uint64_t wake_sample_total = 0;
   std::vector<uint64_t> iteration_costs_ns;  // reservoir sample

@@ -80,7 +80,7 @@ class Telemetry {
   uint64_t max_gap_ns_ = 0;
   int max_gap_cpu_ = -1;
   uint64_t max_gap_at_ns_ = 0;
-  std::vector<Gap> gaps_;  // min-heap by duration, at most kLargestGapsKept
+  std::vector<Gap> gaps_;      // min-heap by duration, at most kLargestGapsKept
   uint64_t gap_floor_ns_ = 0;  // smallest kept gap once the heap is full
   Reservoir wake_;
   Reservoir cost_;

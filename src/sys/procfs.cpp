@@ -1,11 +1,13 @@
 #include "sys/procfs.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
-#include <sstream>
 
 #include "util/file_io.hpp"
+#include "util/worker_path.hpp"
 
 namespace ktstr::sys {
 namespace {
@@ -19,17 +21,50 @@ std::optional<uint64_t> to_u64(std::string_view s) {
 
 }  // namespace
 
-std::optional<Schedstat> parse_schedstat(std::string_view text) {
-  std::istringstream in{std::string(text)};
-  Schedstat s;
-  if (!(in >> s.cpu_time_ns >> s.run_delay_ns >> s.run_count)) return std::nullopt;
-  return s;
+KTSTR_WORKER_PATH std::optional<Schedstat> parse_schedstat(std::string_view text) {
+  // Three unsigned numbers separated by blanks; no streams or allocation,
+  // since every forked worker parses this right after fork.
+  uint64_t v[3] = {0, 0, 0};
+  const char* p = text.data();
+  const char* end = p + text.size();
+  for (uint64_t& out : v) {
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n')) ++p;
+    auto [next, ec] = std::from_chars(p, end, out);
+    if (ec != std::errc() || next == p) return std::nullopt;
+    p = next;
+  }
+  return Schedstat{v[0], v[1], v[2]};
+}
+
+KTSTR_WORKER_PATH int open_thread_schedstat(pid_t tid) {
+  // A forked worker is its own thread-group leader, and /proc/self/schedstat
+  // shows the leader's own numbers: that path creates fewer procfs dentries
+  // (each costs a slow lookup now and an invalidation when the worker is
+  // reaped). Other threads need the task/<tid> path. Formatted on the stack:
+  // no allocation in a freshly forked child.
+  char path[48] = "/proc/self/schedstat";
+  if (tid != getpid()) {
+    constexpr std::string_view kTask = "/proc/self/task/", kFile = "/schedstat";
+    char* p = std::copy(kTask.begin(), kTask.end(), path);
+    p = std::to_chars(p, path + sizeof path - kFile.size() - 1, tid).ptr;
+    *std::copy(kFile.begin(), kFile.end(), p) = '\0';
+  }
+  return ::open(path, O_RDONLY | O_CLOEXEC);
+}
+
+KTSTR_WORKER_PATH std::optional<Schedstat> read_schedstat_fd(int fd) {
+  char buf[128];
+  ssize_t got = ::pread(fd, buf, sizeof buf, 0);
+  if (got <= 0) return std::nullopt;
+  return parse_schedstat(std::string_view(buf, static_cast<size_t>(got)));
 }
 
 std::optional<Schedstat> read_thread_schedstat(pid_t tid) {
-  auto text = read_file(fmt::format("/proc/{}/task/{}/schedstat", getpid(), tid));
-  if (!text) return std::nullopt;
-  return parse_schedstat(*text);
+  int fd = open_thread_schedstat(tid);
+  if (fd < 0) return std::nullopt;
+  auto s = read_schedstat_fd(fd);
+  ::close(fd);
+  return s;
 }
 
 std::map<int, uint64_t> parse_numa_maps_pages(std::string_view text) {

@@ -21,6 +21,10 @@ struct Schedstat {
 // "/proc/<pid>/task/<tid>/schedstat": three numbers.
 std::optional<Schedstat> parse_schedstat(std::string_view text);
 std::optional<Schedstat> read_thread_schedstat(pid_t tid);
+// The same file kept open: read it again with read_schedstat_fd (pread at
+// offset 0 re-generates the numbers). -1 with errno on failure.
+int open_thread_schedstat(pid_t tid);
+std::optional<Schedstat> read_schedstat_fd(int fd);
 
 // Sums the N<node>=<pages> fields of every mapping in numa_maps text.
 std::map<int, uint64_t> parse_numa_maps_pages(std::string_view text);

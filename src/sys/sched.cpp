@@ -1,4 +1,5 @@
 #include "sys/sched.hpp"
+#include "util/worker_path.hpp"
 
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -22,7 +23,7 @@ struct SchedAttr {
 
 }  // namespace
 
-pid_t gettid() {
+KTSTR_WORKER_PATH pid_t gettid() {
   return static_cast<pid_t>(syscall(SYS_gettid));
 }
 

@@ -53,7 +53,9 @@ void try_reap(ForkedChild& c) {
 // deadline passes. EOF counts as done (nothing more will come).
 template <class Done>
 void pump(HandleState& st, uint64_t deadline_ns, Done done) {
+  constexpr uint64_t kReapScanNs = 50'000'000;
   std::vector<bool> eof(st.children.size(), false);
+  uint64_t next_reap_scan = mono_ns() + kReapScanNs;
   for (;;) {
     std::vector<pollfd> pfds;
     std::vector<size_t> idx;
@@ -69,10 +71,17 @@ void pump(HandleState& st, uint64_t deadline_ns, Done done) {
     int timeout_ms = static_cast<int>(std::min<uint64_t>((deadline_ns - now) / 1000000 + 1, 50));
     int rc = poll(pfds.data(), pfds.size(), timeout_ms);
     if (rc < 0 && errno != EINTR) return;
+    // waitpid only at EOF and every 50 ms: each call walks the caller's
+    // whole child list, so one per child per event would be quadratic. The
+    // scan finds children that died while a grandchild still holds their
+    // pipe open (no EOF would ever come).
+    const bool scan = mono_ns() >= next_reap_scan;
+    if (scan) next_reap_scan = mono_ns() + kReapScanNs;
     for (size_t k = 0; k < pfds.size(); ++k) {
       auto& c = st.children[idx[k]];
-      if (pfds[k].revents != 0 && !drain(c)) eof[idx[k]] = true;
-      try_reap(c);
+      const bool at_eof = pfds[k].revents != 0 && !drain(c);
+      if (at_eof) eof[idx[k]] = true;
+      if (at_eof || scan) try_reap(c);
     }
   }
 }
@@ -93,8 +102,9 @@ ExitInfo classify(const ForkedChild& c, bool killed_by_us) {
 // worker forked) and to the child itself; does not wait.
 void kill_child(const ForkedChild& c) {
   if (c.pid <= 0) return;
-  kill(-c.pid, SIGKILL);
-  if (!c.reaped) kill(c.pid, SIGKILL);
+  // The child leads its own group (it and the parent both setpgid), so one
+  // kill reaches it and its descendants; the pid alone only if that failed.
+  if (kill(-c.pid, SIGKILL) != 0 && !c.reaped) kill(c.pid, SIGKILL);
 }
 
 void reap_child(ForkedChild& c) {
@@ -134,6 +144,7 @@ std::vector<WorkerReport> collect_children(HandleState& st, bool wait_ready) {
     auto& c = st.children[i];
     drain(c);  // whatever arrived after the last poll
     complete[i] = frame_complete(c);
+    if (!complete[i]) try_reap(c);  // did it die on its own before our kill?
     exited_on_its_own[i] = c.reaped;
     kill_child(c);
   }
@@ -167,7 +178,6 @@ std::vector<WorkerReport> collect_children(HandleState& st, bool wait_ready) {
                         failure.value_or(ExitInfo{ExitInfo::Kind::kPanicked, 0, "report missing"}));
     }
     c.report_r.reset();
-    c.start_w.reset();
   }
   std::vector<WorkerReport> out;
   out.reserve(slots.size());
@@ -175,6 +185,8 @@ std::vector<WorkerReport> collect_children(HandleState& st, bool wait_ready) {
     if (s) out.push_back(std::move(*s));
   }
   st.children.clear();
+  st.start_r.reset();
+  st.start_w.reset();
   return out;
 }
 

@@ -9,12 +9,16 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <array>
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <thread>
 
+#include "util/cbor_writer.hpp"
 #include "util/clock.hpp"
 #include "util/file_io.hpp"
+#include "util/worker_path.hpp"
 #include "workload/handle.hpp"
 #include "workload/handle_state.hpp"
 #include "workload/worker.hpp"
@@ -25,11 +29,11 @@ std::atomic<bool> g_process_stop{false};
 
 namespace {
 
-void on_sigusr1(int /*sig*/) {
+KTSTR_WORKER_PATH void on_sigusr1(int /*sig*/) {
   g_process_stop.store(true, std::memory_order_relaxed);
 }
 
-bool write_all(int fd, const void* data, size_t len) {
+KTSTR_WORKER_PATH bool write_all(int fd, const void* data, size_t len) {
   const auto* p = static_cast<const uint8_t*>(data);
   while (len > 0) {
     ssize_t n = ::write(fd, p, len);
@@ -44,7 +48,7 @@ bool write_all(int fd, const void* data, size_t len) {
 }
 
 // Blocks until the parent's start byte arrives (false after 30 s or EOF).
-bool wait_start_byte(int fd) {
+KTSTR_WORKER_PATH bool wait_start_byte(int fd) {
   const uint64_t deadline = mono_ns() + kStartByteTimeoutNs;
   for (;;) {
     uint64_t now = mono_ns();
@@ -62,8 +66,8 @@ bool wait_start_byte(int fd) {
 
 // Common child prologue: die with the parent, own process group, SIGUSR1
 // handler, close every fd that belongs to someone else.
-void child_prologue(pid_t parent, const std::vector<int>& close_fds, int keep_a, int keep_b,
-                    const std::vector<int>& keep_pipes) {
+KTSTR_WORKER_PATH void child_prologue(pid_t parent, const std::vector<int>& close_fds, int keep_a,
+                                      int keep_b, const std::vector<int>& keep_pipes) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   // The parent may have died between fork and prctl; inside a ktstr VM the
   // guest init reparents, so only exit outside it.
@@ -73,10 +77,10 @@ void child_prologue(pid_t parent, const std::vector<int>& close_fds, int keep_a,
   sa.sa_handler = on_sigusr1;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGUSR1, &sa, nullptr);
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGUSR1);
-  sigprocmask(SIG_UNBLOCK, &set, nullptr);
+  // Raw rt_sigprocmask (kernel sigset: 8 bytes): glibc's wrapper sits in
+  // another code window, i.e. one more page fault in every child.
+  const uint64_t unblock = 1ULL << (SIGUSR1 - 1);
+  syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &unblock, nullptr, sizeof unblock);
   for (int fd : close_fds) {
     if (fd == keep_a || fd == keep_b) continue;
     bool keep = false;
@@ -85,77 +89,94 @@ void child_prologue(pid_t parent, const std::vector<int>& close_fds, int keep_a,
   }
 }
 
-void send_reports(int fd, const std::vector<WorkerReport>& reports) {
-  std::vector<uint8_t> bytes = encode_reports(reports);
-  uint64_t len = bytes.size();
-  write_all(fd, &len, sizeof len);
-  write_all(fd, bytes.data(), bytes.size());
+// The frame after the ready byte: a native u64 length, then the CBOR. Two
+// passes over the same encoder (count, then write through a stack buffer),
+// so nothing is allocated or copied on the way out.
+KTSTR_WORKER_PATH void send_reports(int fd, const WorkerReport* reports, size_t count) {
+  CborCounter counter;
+  write_reports(counter, reports, count);
+  const uint64_t len = counter.bytes();
+  CborFdWriter out(fd);
+  out.put(reinterpret_cast<const uint8_t*>(&len), sizeof len);
+  write_reports(out, reports, count);
+  out.flush();
 }
 
-[[noreturn]] void plain_child_main(HandleState& st, const WorkerSlot& slot, int start_r,
-                                   int report_w) {
+KTSTR_WORKER_PATH [[noreturn]] void plain_child_main(HandleState& st, const WorkerSlot& slot,
+                                                     int start_r, int report_w) {
   const SharedResources& res = *st.res;
   WorkerContext ctx;
   fill_context(ctx, res, slot);
   Telemetry tel(res.counter(slot.worker_index), slot.worker_index + 1);
   ctx.tel = &tel;
   ctx.stop = &g_process_stop;
+  // Open the schedstat file before the start gate, so the run's clocks do
+  // not start with a procfs path walk.
+  tel.prepare();
   auto report = run_worker(ctx, res.plans[slot.group_idx], [&] {
     if (!wait_start_byte(start_r)) return false;
     return write_all(report_w, "r", 1);
   });
   if (!report) _exit(1);
-  send_reports(report_w, {*report});
+  send_reports(report_w, &*report, 1);
   _exit(0);
 }
 
-struct ForkFds {
-  int start_r, start_w, report_r, report_w;
-};
-
-Result<ForkFds> make_child_pipes() {
-  int s[2], r[2];
+// One start pipe for all of a handle's children: start() writes one byte per
+// child in a single write and each child consumes exactly one. (A pipe per
+// child would cost every worker an extra pipe2, two closes and a write.)
+Status ensure_start_pipe(HandleState& st) {
+  if (st.start_w) return {};
+  int s[2];
   if (pipe2(s, O_CLOEXEC) != 0) {
-    return sys_error(
-        "pipe2 for a worker start pipe failed; raise RLIMIT_NOFILE or use fewer "
-        "workers");
+    return sys_error("pipe2 for the workers' start pipe failed; raise RLIMIT_NOFILE");
   }
+  st.start_r.reset(s[0]);
+  st.start_w.reset(s[1]);
+  return {};
+}
+
+// The child's report pipe: {read end, write end}.
+Result<std::array<int, 2>> make_report_pipe() {
+  int r[2];
   if (pipe2(r, O_CLOEXEC) != 0) {
-    ::close(s[0]);
-    ::close(s[1]);
     return sys_error(
         "pipe2 for a worker report pipe failed; raise RLIMIT_NOFILE or use fewer "
         "workers");
   }
   // Large enough that a worker with full reservoirs writes its report and
-  // exits without waiting for the parent; unprivileged callers may be capped
-  // by fs.pipe-max-size, and then the parent simply reads while it writes.
-  if (fcntl(r[1], F_SETPIPE_SZ, kReportPipeBytes) < 0) {
-    // Without CAP_SYS_RESOURCE the kernel caps pipes at fs.pipe-max-size;
-    // take the largest allowed rather than the 64 KiB default.
-    static const int kAllowed = [] {
-      auto text = read_file("/proc/sys/fs/pipe-max-size");
-      return text ? std::atoi(text->c_str()) : 0;
-    }();
-    if (kAllowed > 0) fcntl(r[1], F_SETPIPE_SZ, kAllowed);
+  // exits without waiting for the parent. Without CAP_SYS_RESOURCE the
+  // kernel caps pipes at fs.pipe-max-size: then take the largest allowed
+  // (rather than the 64 KiB default), and stop asking for 8 MiB; the parent
+  // reads while the worker writes, so a smaller pipe never blocks anyone.
+  static std::atomic<int> size{kReportPipeBytes};
+  const int want = size.load(std::memory_order_relaxed);
+  if (fcntl(r[1], F_SETPIPE_SZ, want) < 0 && want == kReportPipeBytes) {
+    auto text = read_file("/proc/sys/fs/pipe-max-size");
+    const int allowed = text ? std::atoi(text->c_str()) : 0;
+    if (allowed > 0 && fcntl(r[1], F_SETPIPE_SZ, allowed) >= 0) {
+      size.store(allowed, std::memory_order_relaxed);
+    }
   }
-  return ForkFds{s[0], s[1], r[0], r[1]};
+  return std::array<int, 2>{r[0], r[1]};
 }
 
 // Forks one child running `body`; registers it in st.children.
 template <class Body>
 Status fork_one(HandleState& st, std::vector<WorkerSlot> slots, bool container, Body body) {
-  auto fds = make_child_pipes();
-  if (!fds) return unexpected(fds.error());
-  // The child closes every inter-worker pipe that is not its unit's and the
-  // parent's ends of its own pipes. Earlier siblings' parent-side ends
-  // (their start write end, report read end) are left alone: holding them
-  // changes nothing for anyone (the child never reads or writes them, and
-  // EOF on a start pipe is never relied on), and closing them would cost
+  KTSTR_TRY(ensure_start_pipe(st));
+  auto report = make_report_pipe();
+  if (!report) return unexpected(report.error());
+  const auto [report_r, report_w] = *report;
+  const int start_r = st.start_r.get();
+  // The child closes every inter-worker pipe that is not its unit's, the
+  // start pipe's write end and its report pipe's read end. Earlier
+  // siblings' report read ends are left alone: holding them changes nothing
+  // for anyone (the child never reads them), and closing them would cost
   // O(workers) syscalls per child.
   std::vector<int> close_fds = st.res->all_pipe_fds();
-  close_fds.push_back(fds->start_w);
-  close_fds.push_back(fds->report_r);
+  close_fds.push_back(st.start_w.get());
+  close_fds.push_back(report_r);
   std::vector<int> keep;
   if (!container && !slots.empty()) {
     WorkerContext probe;
@@ -174,16 +195,14 @@ Status fork_one(HandleState& st, std::vector<WorkerSlot> slots, bool container, 
   pthread_sigmask(SIG_BLOCK, &block, &old);
   pid_t pid = fork();
   if (pid == 0) {
-    child_prologue(parent, close_fds, fds->start_r, fds->report_w, keep);
-    body(fds->start_r, fds->report_w);
+    child_prologue(parent, close_fds, start_r, report_w, keep);
+    body(start_r, report_w);
   }
   int fork_errno = errno;
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  ::close(fds->start_r);
-  ::close(fds->report_w);
+  ::close(report_w);
   if (pid < 0) {
-    ::close(fds->start_w);
-    ::close(fds->report_r);
+    ::close(report_r);
     errno = fork_errno;
     return sys_error(
         "fork of a worker failed; raise RLIMIT_NPROC (ulimit -u) or use fewer "
@@ -192,8 +211,7 @@ Status fork_one(HandleState& st, std::vector<WorkerSlot> slots, bool container, 
   setpgid(pid, pid);  // also done in the child: whichever runs first wins
   ForkedChild c;
   c.pid = pid;
-  c.start_w.reset(fds->start_w);
-  c.report_r.reset(fds->report_r);
+  c.report_r.reset(report_r);
   c.slots = std::move(slots);
   c.container = container;
   st.children.push_back(std::move(c));
@@ -203,6 +221,7 @@ Status fork_one(HandleState& st, std::vector<WorkerSlot> slots, bool container, 
 }  // namespace
 
 Status fork_workers(HandleState& st) {
+  st.children.reserve(st.res->total_workers);
   size_t worker_index = 0;
   for (const auto& g : st.res->plans) {
     for (size_t k = 0; k < g.num_workers; ++k) {
@@ -277,7 +296,7 @@ void container_main(HandleState& st, const std::string& pcomm, std::optional<uin
                                              res.plans[slots[i].group_idx].def->name,
                                              {ExitInfo::Kind::kPanicked, 0, "no report"}));
   }
-  send_reports(report_w, out);
+  send_reports(report_w, out.data(), out.size());
   _exit(0);
 }
 

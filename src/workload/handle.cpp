@@ -2,6 +2,8 @@
 
 #include <sched.h>
 #include <unistd.h>
+#include <cerrno>
+#include <string>
 
 #include "sys/futex.hpp"
 #include "workload/handle_state.hpp"
@@ -76,8 +78,17 @@ size_t WorkloadHandle::num_workers() const {
 void WorkloadHandle::start() {
   if (s_->started) return;
   s_->started = true;
-  for (auto& c : s_->children) {
-    [[maybe_unused]] ssize_t n = ::write(c.start_w.get(), "s", 1);
+  if (!s_->children.empty() && s_->start_w) {
+    // One byte per child, in as few writes as the pipe allows (a pipe holds
+    // 64 KiB by default; children drain it while we write).
+    const std::string bytes(s_->children.size(), 's');
+    size_t off = 0;
+    while (off < bytes.size()) {
+      ssize_t n = ::write(s_->start_w.get(), bytes.data() + off, bytes.size() - off);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      off += static_cast<size_t>(n);
+    }
   }
   if (s_->thread_start) {
     s_->thread_start->store(1, std::memory_order_release);

@@ -52,7 +52,6 @@ void fill_context(WorkerContext& ctx, const SharedResources& res, const WorkerSl
 
 struct ForkedChild {
   pid_t pid = -1;
-  UniqueFd start_w;               // parent writes the start byte here
   UniqueFd report_r;              // 'r', then u64 length, then CBOR array of reports
   std::vector<WorkerSlot> slots;  // 1 for a plain worker, N for a pcomm container
   bool container = false;
@@ -74,6 +73,8 @@ struct ThreadShared {
 struct HandleState {
   std::shared_ptr<SharedResources> res;
   std::vector<ForkedChild> children;
+  // Forked children's shared start pipe: one byte per child releases it.
+  UniqueFd start_r, start_w;
   std::vector<std::shared_ptr<ThreadShared>> threads;
   std::vector<std::thread> thread_objs;
   std::shared_ptr<std::atomic<uint32_t>> thread_start;  // 0 = hold, 1 = go

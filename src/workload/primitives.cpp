@@ -1,10 +1,11 @@
 #include "workload/primitives.hpp"
+#include "util/worker_path.hpp"
 
 #include <time.h>
 
 namespace ktstr::workload {
 
-void sleep_ns(WorkerContext& ctx, uint64_t ns) {
+KTSTR_WORKER_PATH void sleep_ns(WorkerContext& ctx, uint64_t ns) {
   // Long sleeps are chopped so a stop request is honoured promptly.
   uint64_t end = mono_ns() + ns;
   for (;;) {

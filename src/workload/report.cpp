@@ -3,9 +3,8 @@
 #include <nlohmann/json.hpp>
 
 namespace ktstr::workload {
-namespace {
 
-const char* kind_text(ExitInfo::Kind k) {
+const char* exit_kind_text(ExitInfo::Kind k) {
   switch (k) {
     case ExitInfo::Kind::kExited:
       return "exited";
@@ -21,10 +20,12 @@ const char* kind_text(ExitInfo::Kind k) {
   return "exited";
 }
 
+namespace {
+
 ExitInfo::Kind kind_from(const std::string& s) {
   for (auto k : {ExitInfo::Kind::kExited, ExitInfo::Kind::kSignaled, ExitInfo::Kind::kTimedOut,
                  ExitInfo::Kind::kWaitFailed, ExitInfo::Kind::kPanicked}) {
-    if (s == kind_text(k)) return k;
+    if (s == exit_kind_text(k)) return k;
   }
   return ExitInfo::Kind::kExited;
 }
@@ -91,7 +92,7 @@ void to_json(nlohmann::json& j, const WorkerReport& r) {
        {"warnings", r.warnings},
        {"extra", r.extra}};
   if (r.exit_info) {
-    j["exit_info"] = {{"kind", kind_text(r.exit_info->kind)},
+    j["exit_info"] = {{"kind", exit_kind_text(r.exit_info->kind)},
                       {"code", r.exit_info->code},
                       {"message", r.exit_info->message}};
   } else {
@@ -151,27 +152,6 @@ void from_json(const nlohmann::json& j, WorkerReport& r) {
     r.exit_info = ExitInfo{kind_from(e.at("kind").get<std::string>()), e.value("code", 0),
                            e.value("message", std::string{})};
   }
-}
-
-std::vector<uint8_t> encode_reports(const std::vector<WorkerReport>& reports) {
-  nlohmann::json arr = nlohmann::json::array();
-  for (const auto& r : reports) arr.push_back(r);
-  return nlohmann::json::to_cbor(arr);
-}
-
-Result<std::vector<WorkerReport>> decode_reports(const uint8_t* data, size_t size) {
-  auto j = nlohmann::json::from_cbor(data, data + size, true, false);
-  if (j.is_discarded() || !j.is_array()) {
-    return make_error(ErrorKind::kRuntime, "worker report is not a CBOR array");
-  }
-  std::vector<WorkerReport> out;
-  out.reserve(j.size());
-  try {
-    for (const auto& e : j) out.push_back(e.get<WorkerReport>());
-  } catch (const nlohmann::json::exception& ex) {
-    return make_error(ErrorKind::kRuntime, fmt::format("worker report field error: {}", ex.what()));
-  }
-  return out;
 }
 
 WorkerReport make_sentinel(size_t worker_index, size_t group_idx, pid_t tid,

@@ -15,6 +15,10 @@
 
 #include "util/result.hpp"
 
+namespace ktstr {
+class CborSink;
+}
+
 namespace ktstr::workload {
 
 struct Migration {
@@ -80,6 +84,12 @@ void to_json(nlohmann::json& j, const WorkerReport& r);
 void from_json(const nlohmann::json& j, WorkerReport& r);
 std::string to_string(const ExitInfo& e);
 
+// "exited", "signaled", "timed_out", "wait_failed", "panicked".
+const char* exit_kind_text(ExitInfo::Kind k);
+
+// The wire form (report_cbor.cpp): a CBOR array of to_json-shaped maps.
+// write_reports streams it without allocating; encode_reports collects it.
+void write_reports(CborSink& sink, const WorkerReport* reports, size_t count);
 std::vector<uint8_t> encode_reports(const std::vector<WorkerReport>& reports);
 Result<std::vector<WorkerReport>> decode_reports(const uint8_t* data, size_t size);
 

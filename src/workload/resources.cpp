@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "util/worker_path.hpp"
 #include "workload/handle_state.hpp"
 #include "workload/worker_context.hpp"
 
@@ -49,7 +50,8 @@ Result<std::shared_ptr<SharedResources>> allocate_resources(std::vector<GroupPla
   return res;
 }
 
-void fill_context(WorkerContext& ctx, const SharedResources& res, const WorkerSlot& slot) {
+KTSTR_WORKER_PATH void fill_context(WorkerContext& ctx, const SharedResources& res,
+                                    const WorkerSlot& slot) {
   const GroupPlan& g = res.plans[slot.group_idx];
   ctx.type = g.def;
   ctx.params = &g.params;

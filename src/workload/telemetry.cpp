@@ -6,6 +6,7 @@
 #include "sys/sched.hpp"
 #include "util/cpu_list.hpp"
 #include "util/file_io.hpp"
+#include "util/worker_path.hpp"
 
 namespace ktstr::workload {
 
@@ -19,12 +20,21 @@ bool numa_telemetry_enabled() {
   return enabled;
 }
 
-void Telemetry::begin() {
-  if (auto s = sys::read_thread_schedstat(sys::gettid())) {
-    schedstat_ok_ = true;
+KTSTR_WORKER_PATH void Telemetry::prepare() {
+  // Opened once and re-read at begin and finish: a procfs path walk per read
+  // is a visible part of a short-lived worker's cost.
+  if (!schedstat_fd_) schedstat_fd_.reset(sys::open_thread_schedstat(sys::gettid()));
+}
+
+KTSTR_WORKER_PATH void Telemetry::begin() {
+  prepare();
+  auto s = schedstat_fd_ ? sys::read_schedstat_fd(schedstat_fd_.get()) : std::nullopt;
+  if (s) {
     sched_cpu0_ = s->cpu_time_ns;
     sched_delay0_ = s->run_delay_ns;
     sched_count0_ = s->run_count;
+  } else {
+    schedstat_fd_.reset();
   }
   if (numa_telemetry_enabled()) {
     vmstat_migrated0_ = sys::read_vmstat_counter("numa_pages_migrated").value_or(0);
@@ -33,10 +43,10 @@ void Telemetry::begin() {
   start_cpu_ns_ = thread_cpu_ns();
   last_checkpoint_ns_ = start_ns_;
   cpu_ = sched_getcpu();
-  if (cpu_ >= 0) cpus_used_.insert(cpu_);
+  if (cpu_ >= 0 && cpu_ < CPU_SETSIZE) CPU_SET(cpu_, &cpus_used_);
 }
 
-void Telemetry::checkpoint() {
+KTSTR_WORKER_PATH void Telemetry::checkpoint() {
   next_checkpoint_ = units_ - units_ % kCheckpointUnits + kCheckpointUnits;
   const uint64_t now = mono_ns();
   const int cpu = sched_getcpu();
@@ -45,7 +55,7 @@ void Telemetry::checkpoint() {
     if (migrations_.size() < kMaxMigrationsKept) {
       migrations_.push_back({now - start_ns_, cpu_, cpu});
     }
-    cpus_used_.insert(cpu);
+    if (cpu < CPU_SETSIZE) CPU_SET(cpu, &cpus_used_);
     cpu_ = cpu;
   }
   const uint64_t gap = now - last_checkpoint_ns_;
@@ -58,7 +68,7 @@ void Telemetry::checkpoint() {
   last_checkpoint_ns_ = now;
 }
 
-void Telemetry::keep_gap(uint64_t gap_ns, uint64_t at_ns, int cpu) {
+KTSTR_WORKER_PATH void Telemetry::keep_gap(uint64_t gap_ns, uint64_t at_ns, int cpu) {
   auto longer = [](const Gap& a, const Gap& b) { return a.duration_ns > b.duration_ns; };
   gaps_.push_back({at_ns, gap_ns, cpu});
   std::push_heap(gaps_.begin(), gaps_.end(), longer);
@@ -69,7 +79,7 @@ void Telemetry::keep_gap(uint64_t gap_ns, uint64_t at_ns, int cpu) {
   if (gaps_.size() == kLargestGapsKept) gap_floor_ns_ = gaps_.front().duration_ns;
 }
 
-void Telemetry::finish(WorkerReport& r) {
+KTSTR_WORKER_PATH void Telemetry::finish(WorkerReport& r) {
   const uint64_t end = mono_ns();
   r.cpu_time_ns = thread_cpu_ns() - start_cpu_ns_;
   r.wall_time_ns = end - start_ns_;
@@ -78,7 +88,10 @@ void Telemetry::finish(WorkerReport& r) {
   r.iterations = iterations_;
   r.migration_count = migration_count_;
   r.migrations = std::move(migrations_);
-  r.cpus_used = std::move(cpus_used_);
+  r.cpus_used.clear();
+  for (int c = 0; c < CPU_SETSIZE; ++c) {
+    if (CPU_ISSET(c, &cpus_used_)) r.cpus_used.insert(c);
+  }
   r.max_gap_ms = static_cast<double>(max_gap_ns_) / 1e6;
   r.max_gap_cpu = max_gap_cpu_;
   r.max_gap_at_ms = static_cast<double>(max_gap_at_ns_) / 1e6;
@@ -93,13 +106,14 @@ void Telemetry::finish(WorkerReport& r) {
   r.is_messenger = messenger_;
   r.extra = std::move(extra_);
   for (auto& w : warnings_) r.warnings.push_back(std::move(w));
-  if (schedstat_ok_) {
-    if (auto s = sys::read_thread_schedstat(sys::gettid())) {
+  if (schedstat_fd_) {
+    if (auto s = sys::read_schedstat_fd(schedstat_fd_.get())) {
       r.schedstat_available = true;
       r.schedstat_cpu_time_ns = s->cpu_time_ns - sched_cpu0_;
       r.schedstat_run_delay_ns = s->run_delay_ns - sched_delay0_;
       r.schedstat_run_count = s->run_count - sched_count0_;
     }
+    schedstat_fd_.reset();
   }
   if (numa_telemetry_enabled()) {
     r.numa_pages = sys::read_self_numa_pages();

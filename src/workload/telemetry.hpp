@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "util/clock.hpp"
+#include "util/unique_fd.hpp"
 #include "workload/report.hpp"
 #include "workload/reservoir.hpp"
 
@@ -33,6 +34,9 @@ class Telemetry {
         wake_(kReservoirCap, seed * 2 + 1),
         cost_(kReservoirCap, seed * 2 + 3) {}
 
+  // Optional, before the start gate: acquires what begin() needs (the
+  // schedstat fd) so the measured run starts without that cost.
+  void prepare();
   // Called at the start handshake: the run's clocks begin here.
   void begin();
 
@@ -76,7 +80,7 @@ class Telemetry {
   int cpu_ = -1;
   uint64_t migration_count_ = 0;
   std::vector<Migration> migrations_;
-  std::set<int> cpus_used_;
+  cpu_set_t cpus_used_{};  // a set only in finish(): no allocation while running
   uint64_t max_gap_ns_ = 0;
   int max_gap_cpu_ = -1;
   uint64_t max_gap_at_ns_ = 0;
@@ -88,7 +92,7 @@ class Telemetry {
   std::map<std::string, double> extra_;
   std::vector<std::string> warnings_;
   uint64_t sched_cpu0_ = 0, sched_delay0_ = 0, sched_count0_ = 0;
-  bool schedstat_ok_ = false;
+  UniqueFd schedstat_fd_;  // open only while the first read succeeded
   uint64_t vmstat_migrated0_ = 0;
 };
 

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "sys/sched.hpp"
+#include "util/worker_path.hpp"
 
 namespace ktstr::workload {
 namespace {
@@ -89,7 +90,8 @@ void apply_mempolicy(const MemPolicy& p, uint32_t flags, WorkerReport& r) {
 
 }  // namespace
 
-void apply_worker_settings(const GroupPlan& g, const std::optional<CpuSet>& cpus, WorkerReport& r) {
+KTSTR_WORKER_PATH void apply_worker_settings(const GroupPlan& g, const std::optional<CpuSet>& cpus,
+                                             WorkerReport& r) {
   const WorkSpec& s = g.spec;
   if (cpus) {
     cpu_set_t set;
@@ -117,15 +119,15 @@ void apply_worker_settings(const GroupPlan& g, const std::optional<CpuSet>& cpus
   }
 }
 
-WorkerReport run_worker_loop(WorkerContext& ctx, WorkerReport report) {
+KTSTR_WORKER_PATH WorkerReport run_worker_loop(WorkerContext& ctx, WorkerReport report) {
   ctx.tel->begin();
   ctx.type->run(ctx);
   ctx.tel->finish(report);
   return report;
 }
 
-std::optional<WorkerReport> run_worker(WorkerContext& ctx, const GroupPlan& g,
-                                       const std::function<bool()>& wait_start) {
+KTSTR_WORKER_PATH std::optional<WorkerReport> run_worker(WorkerContext& ctx, const GroupPlan& g,
+                                                         const std::function<bool()>& wait_start) {
   WorkerReport report;
   report.worker_index = ctx.worker_index;
   report.group_idx = g.group_idx;
@@ -136,12 +138,11 @@ std::optional<WorkerReport> run_worker(WorkerContext& ctx, const GroupPlan& g,
   if (!wait_start()) return std::nullopt;
   // Read after the start gate: the scenario engine moves workers into their
   // cgroup (changing the mask through the cpuset) before releasing them.
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof set, &set) == 0) {
-    for (int c = 0; c < CPU_SETSIZE; ++c) {
-      if (CPU_ISSET(c, &set)) ctx.allowed_cpus.insert(c);
-    }
+  // Through syscall(2), which the child has already paged in (gettid):
+  // glibc's wrapper would be one more code window to fault in.
+  CPU_ZERO(&ctx.allowed_mask);
+  if (syscall(SYS_sched_getaffinity, 0, sizeof ctx.allowed_mask, &ctx.allowed_mask) <= 0) {
+    CPU_ZERO(&ctx.allowed_mask);
   }
   return run_worker_loop(ctx, std::move(report));
 }

@@ -2,6 +2,8 @@
 // unit, the unit's shared memory and pipes, telemetry and the stop flag.
 #pragma once
 
+#include <sched.h>
+
 #include <sys/types.h>
 
 #include <array>
@@ -37,11 +39,21 @@ struct WorkerContext {
   const std::atomic<bool>* stop = nullptr;
   bool thread_mode = false;
   pid_t tid = 0;
-  CpuSet allowed_cpus;     // the mask the worker runs with after settings
+  // The mask the worker runs with after settings, read at the start gate.
+  // Kept raw: converting to a set costs allocations that most work types
+  // never need (a fresh child pays a page fault per heap page it touches).
+  cpu_set_t allowed_mask{};
   std::string cgroup_dir;  // the worker's cgroup directory, "" when none
   bool cap_sys_nice = false;
   uint64_t seed = 1;  // per-worker seed for work-type randomness
 
+  CpuSet allowed_cpus() const {
+    CpuSet out;
+    for (int c = 0; c < CPU_SETSIZE; ++c) {
+      if (CPU_ISSET(c, &allowed_mask)) out.insert(c);
+    }
+    return out;
+  }
   bool stopped() const { return stop->load(std::memory_order_relaxed); }
   template <class T>
   T* shared_as(size_t offset = 0) const {

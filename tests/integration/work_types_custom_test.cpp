@@ -36,7 +36,7 @@ void spawn_sleeper(WorkerContext& ctx) {
 }
 
 void count_spins(WorkerContext& ctx) {
-  ctx.tel->set_extra("allowed_cpus", static_cast<double>(ctx.allowed_cpus.size()));
+  ctx.tel->set_extra("allowed_cpus", static_cast<double>(ctx.allowed_cpus().size()));
   while (!ctx.stopped()) {
     workload::spin(ctx, 256);
     ctx.tel->iteration();

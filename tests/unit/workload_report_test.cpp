@@ -1,9 +1,14 @@
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <csignal>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "sys/procfs.hpp"
+#include "util/cbor_writer.hpp"
 #include "workload/report.hpp"
 #include "workload/reservoir.hpp"
 #include "workload/summary.hpp"
@@ -85,6 +90,80 @@ TEST(Report, CborRoundTrip) {
   EXPECT_EQ(s.exit_info->kind, ExitInfo::Kind::kSignaled);
   EXPECT_EQ(s.exit_info->code, 9);
   EXPECT_EQ(to_string(*s.exit_info), "killed by signal 9");
+}
+
+// The streaming wire writer must produce exactly what to_json describes:
+// every field set (negative CPUs, a sentinel's exit_info, warnings, extras,
+// NUMA keys, values past 32 bits) and compared as decoded JSON.
+TEST(Report, WireFormIsToJsonForEveryField) {
+  WorkerReport r = sample_report();
+  r.cpu_time_ns = (1ULL << 40) + 3;
+  r.max_gap_cpu = -1;
+  r.migrations.push_back({1ULL << 33, -1, 7});
+  r.largest_gaps = {{9, 70000, 1}, {3, 65535, -1}};
+  r.start_mono_ns = 123456789012345ULL;
+  r.schedstat_available = true;
+  r.schedstat_run_delay_ns = 24;
+  r.numa_pages = {{0, 12}, {17, 1ULL << 32}};
+  r.vmstat_numa_pages_migrated = 255;
+  r.is_messenger = true;
+  r.warnings = {"nice 5 not applied", ""};
+  r.extra = {{"rps", -1.25}, {"zero", 0.0}};
+  r.exit_info = ExitInfo{ExitInfo::Kind::kPanicked, -3, "boom"};
+  auto bytes = encode_reports({r, WorkerReport{}});
+  auto decoded = nlohmann::json::from_cbor(bytes);
+  ASSERT_TRUE(decoded.is_array());
+  ASSERT_EQ(decoded.size(), 2u);
+  EXPECT_EQ(decoded[0], nlohmann::json(r));
+  EXPECT_EQ(decoded[1], nlohmann::json(WorkerReport{}));
+}
+
+// Integer heads at every width boundary, through a pipe in more than one
+// buffer's worth of bytes.
+TEST(Report, FdWriterStreamsLargeReservoirs) {
+  WorkerReport r = sample_report();
+  for (uint64_t v :
+       {23ULL, 24ULL, 255ULL, 256ULL, 65535ULL, 65536ULL, 0xffffffffULL, 0x100000000ULL, ~0ULL}) {
+    r.wake_latencies_ns.push_back(v);
+  }
+  for (uint64_t i = 0; i < 5000; ++i) r.iteration_costs_ns.push_back(i * 977);
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  std::thread reader;
+  std::vector<uint8_t> got;
+  reader = std::thread([&] {
+    uint8_t buf[1024];
+    ssize_t n;
+    while ((n = ::read(fds[0], buf, sizeof buf)) > 0) got.insert(got.end(), buf, buf + n);
+  });
+  CborCounter counter;
+  write_reports(counter, &r, 1);
+  CborFdWriter out(fds[1]);
+  write_reports(out, &r, 1);
+  EXPECT_TRUE(out.flush());
+  ::close(fds[1]);
+  reader.join();
+  ::close(fds[0]);
+  EXPECT_EQ(got.size(), counter.bytes());
+  EXPECT_GT(got.size(), 4096u * 4);
+  EXPECT_EQ(got, encode_reports({r}));
+  auto back = decode_reports(got.data(), got.size());
+  ASSERT_TRUE(back) << back.error().describe();
+  EXPECT_EQ((*back)[0].wake_latencies_ns, r.wake_latencies_ns);
+  EXPECT_EQ((*back)[0].iteration_costs_ns, r.iteration_costs_ns);
+}
+
+TEST(Report, FdWriterReportsAFailedWrite) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  ::close(fds[0]);
+  signal(SIGPIPE, SIG_IGN);
+  CborFdWriter out(fds[1]);
+  const uint8_t byte = 1;
+  out.put(&byte, 1);
+  EXPECT_FALSE(out.flush());
+  EXPECT_FALSE(out.ok());
+  ::close(fds[1]);
 }
 
 TEST(Report, GarbageIsAnError) {

@@ -185,10 +185,11 @@ void run_numa_migration_churn(WorkerContext& ctx) {
   const uint64_t period_ns = static_cast<uint64_t>(ctx.params->get_int("period_ms")) * 1'000'000;
   // Only nodes whose CPUs this worker may use.
   std::vector<std::pair<int, CpuSet>> targets;
+  const CpuSet allowed = ctx.allowed_cpus();
   for (const auto& [node, cpus] : node_cpus()) {
     CpuSet usable;
     for (int c : cpus) {
-      if (ctx.allowed_cpus.count(c) != 0) usable.insert(c);
+      if (allowed.count(c) != 0) usable.insert(c);
     }
     if (!usable.empty()) targets.emplace_back(node, usable);
   }
@@ -216,7 +217,7 @@ void run_numa_migration_churn(WorkerContext& ctx) {
     spin(ctx, 1024);
     ctx.tel->iteration();
   }
-  pin_self(ctx.allowed_cpus);
+  pin_self(allowed);
   ctx.tel->set_extra("node_switches", static_cast<double>(switches));
 }
 

@@ -55,12 +55,13 @@ void run_nice_sweep(WorkerContext& ctx) {
 
 void run_affinity_churn(WorkerContext& ctx) {
   const auto spin_iters = static_cast<uint64_t>(ctx.params->get_int("spin_iters"));
-  const std::vector<int> cpus(ctx.allowed_cpus.begin(), ctx.allowed_cpus.end());
+  const CpuSet allowed = ctx.allowed_cpus();
+  const std::vector<int> cpus(allowed.begin(), allowed.end());
   if (cpus.size() < 2) {
     ctx.tel->warn(
         fmt::format("affinity_churn: only {} allowed CPU(s) ({}); re-pinning cannot "
                     "migrate, it only exercises the affinity path",
-                    cpus.size(), format_cpu_list(ctx.allowed_cpus)));
+                    cpus.size(), format_cpu_list(allowed)));
   }
   uint64_t rng = ctx.seed;
   uint64_t repins = 0;
@@ -80,7 +81,7 @@ void run_affinity_churn(WorkerContext& ctx) {
     sampled_yield(ctx);
     ctx.tel->iteration();
   }
-  pin_self(ctx.allowed_cpus);
+  pin_self(ctx.allowed_cpus());
   ctx.tel->set_extra("repins", static_cast<double>(repins));
 }
 
@@ -155,7 +156,8 @@ void run_cross_affinity_churn(WorkerContext& ctx) {
         "cross_affinity_churn: no cgroup directory; siblings are the other worker processes "
         "of the same parent (/proc/<ppid>/task/*/children) instead of the cgroup's members");
   }
-  SiblingToggler t{{ctx.allowed_cpus.begin(), ctx.allowed_cpus.end()}, {}, ctx.seed};
+  const CpuSet allowed = ctx.allowed_cpus();
+  SiblingToggler t{{allowed.begin(), allowed.end()}, {}, ctx.seed};
   std::vector<pid_t> siblings;
   uint64_t refresh_at = 0;
   size_t next = 0;
@@ -172,7 +174,7 @@ void run_cross_affinity_churn(WorkerContext& ctx) {
     }
     if (!siblings.empty() && !t.cpus.empty()) {
       const pid_t sib = siblings[next++ % siblings.size()];
-      int err = t.toggle(sib, ctx.allowed_cpus);
+      int err = t.toggle(sib, allowed);
       if (err == ESRCH) refresh_at = 0;
       if (err != 0 && err != ESRCH && !warned_fail) {
         ctx.tel->warn(fmt::format("cross_affinity_churn: changing pid {}'s mask failed: {}", sib,
@@ -185,7 +187,7 @@ void run_cross_affinity_churn(WorkerContext& ctx) {
   }
   // Leave no sibling pinned to one CPU by us.
   for (const auto& [sib, n] : t.narrowed) {
-    if (n) pin_task(sib, ctx.allowed_cpus);
+    if (n) pin_task(sib, allowed);
   }
   ctx.tel->set_extra("mask_changes", static_cast<double>(t.changes));
   ctx.tel->set_extra("mask_failures", static_cast<double>(t.failures));

@@ -1,0 +1,61 @@
+#include "util/cbor_writer.hpp"
+#include "util/worker_path.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace ktstr {
+
+KTSTR_WORKER_PATH void CborFdWriter::put(const uint8_t* data, size_t len) {
+  while (len > 0 && ok_) {
+    if (used_ == sizeof buf_ && !flush()) return;
+    size_t n = std::min(len, sizeof buf_ - used_);
+    std::memcpy(buf_ + used_, data, n);
+    used_ += n;
+    data += n;
+    len -= n;
+  }
+}
+
+KTSTR_WORKER_PATH bool CborFdWriter::flush() {
+  size_t off = 0;
+  while (ok_ && off < used_) {
+    ssize_t n = ::write(fd_, buf_ + off, used_ - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ok_ = false;
+      break;
+    }
+    off += static_cast<size_t>(n);
+  }
+  used_ = 0;
+  return ok_;
+}
+
+KTSTR_WORKER_PATH void CborWriter::head(uint8_t major, uint64_t v) {
+  uint8_t b[9];
+  size_t n = 0;
+  const auto mt = static_cast<uint8_t>(major << 5);
+  if (v < 24) {
+    b[n++] = static_cast<uint8_t>(mt | v);
+  } else {
+    int bytes = v <= 0xff ? 1 : v <= 0xffff ? 2 : v <= 0xffffffffULL ? 4 : 8;
+    b[n++] = static_cast<uint8_t>(mt | (bytes == 1 ? 24 : bytes == 2 ? 25 : bytes == 4 ? 26 : 27));
+    for (int i = bytes - 1; i >= 0; --i) b[n++] = static_cast<uint8_t>(v >> (8 * i));
+  }
+  sink_.put(b, n);
+}
+
+KTSTR_WORKER_PATH void CborWriter::real(double v) {
+  uint64_t bits = 0;
+  std::memcpy(&bits, &v, sizeof bits);
+  uint8_t b[9];
+  b[0] = 0xfb;  // major 7, float64
+  for (int i = 0; i < 8; ++i) b[1 + i] = static_cast<uint8_t>(bits >> (8 * (7 - i)));
+  sink_.put(b, sizeof b);
+}
+
+}  // namespace ktstr

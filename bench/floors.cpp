@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -100,6 +102,80 @@ double bare_spawn_collect_ns_per_child(int n) {
     waitpid(pid, nullptr, 0);
   }
   return static_cast<double>(mono_ns() - t0) / static_cast<double>(kids.size());
+}
+
+namespace {
+
+volatile sig_atomic_t g_handshake_stop = 0;
+
+void on_handshake_stop(int /*sig*/) {
+  g_handshake_stop = 1;
+}
+
+}  // namespace
+
+double handshake_spawn_collect_ns_per_child(int n) {
+  const uint64_t t0 = mono_ns();
+  int start[2];
+  if (pipe2(start, O_CLOEXEC) != 0) return 0;
+  sigset_t block, old;
+  sigemptyset(&block);
+  sigaddset(&block, SIGUSR1);
+  std::vector<std::pair<pid_t, int>> kids;
+  for (int i = 0; i < n; ++i) {
+    int rep[2];
+    if (pipe2(rep, O_CLOEXEC) != 0) break;
+    const pid_t parent = getpid();
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+    pid_t pid = fork();
+    if (pid == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() != parent) _exit(0);
+      setpgid(0, 0);
+      struct sigaction sa {};
+      sa.sa_handler = on_handshake_stop;
+      sigaction(SIGUSR1, &sa, nullptr);
+      sigprocmask(SIG_UNBLOCK, &block, nullptr);
+      ::close(start[1]);
+      ::close(rep[0]);
+      char c;
+      if (::read(start[0], &c, 1) != 1) _exit(1);
+      [[maybe_unused]] ssize_t w = ::write(rep[1], "r", 1);
+      while (g_handshake_stop == 0) pause();
+      const char report[8 + 16] = {16};  // u64 length 16, then 16 payload bytes
+      w = ::write(rep[1], report, sizeof report);
+      _exit(0);
+    }
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    ::close(rep[1]);
+    if (pid < 0) {
+      ::close(rep[0]);
+      break;
+    }
+    setpgid(pid, pid);
+    kids.emplace_back(pid, rep[0]);
+  }
+  const std::vector<char> go(kids.size(), 's');
+  [[maybe_unused]] ssize_t w = ::write(start[1], go.data(), go.size());
+  char buf[64];
+  for (auto [pid, fd] : kids) [[maybe_unused]] ssize_t r = ::read(fd, buf, 1);
+  for (auto [pid, fd] : kids) kill(pid, SIGUSR1);
+  for (auto [pid, fd] : kids) {
+    size_t got = 0;
+    while (got < 24) {
+      ssize_t r = ::read(fd, buf, sizeof buf);
+      if (r <= 0) break;
+      got += static_cast<size_t>(r);
+    }
+  }
+  for (auto [pid, fd] : kids) kill(-pid, SIGKILL);
+  for (auto [pid, fd] : kids) {
+    waitpid(pid, nullptr, 0);
+    ::close(fd);
+  }
+  ::close(start[0]);
+  ::close(start[1]);
+  return kids.empty() ? 0 : static_cast<double>(mono_ns() - t0) / static_cast<double>(kids.size());
 }
 
 double bare_spin_units_per_sec(int cpu, uint64_t duration_ns) {

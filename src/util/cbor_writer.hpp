@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "util/worker_path.hpp"
+
 namespace ktstr {
 
 class CborSink {
@@ -19,7 +21,7 @@ class CborSink {
 // Counts bytes only.
 class CborCounter final : public CborSink {
  public:
-  void put(const uint8_t* /*data*/, size_t len) override { bytes_ += len; }
+  KTSTR_WORKER_PATH void put(const uint8_t* /*data*/, size_t len) override { bytes_ += len; }
   uint64_t bytes() const { return bytes_; }
 
  private:
@@ -47,8 +49,8 @@ class CborFdWriter final : public CborSink {
 class CborWriter {
  public:
   explicit CborWriter(CborSink& sink) : sink_(sink) {}
-  void uint(uint64_t v) { head(0, v); }
-  void sint(int64_t v) {
+  KTSTR_WORKER_PATH void uint(uint64_t v) { head(0, v); }
+  KTSTR_WORKER_PATH void sint(int64_t v) {
     if (v >= 0) {
       head(0, static_cast<uint64_t>(v));
     } else {
@@ -56,22 +58,22 @@ class CborWriter {
     }
   }
   void real(double v);
-  void boolean(bool v) { byte(v ? 0xf5 : 0xf4); }
-  void null() { byte(0xf6); }
-  void text(std::string_view s) {
+  KTSTR_WORKER_PATH void boolean(bool v) { byte(v ? 0xf5 : 0xf4); }
+  KTSTR_WORKER_PATH void null() { byte(0xf6); }
+  KTSTR_WORKER_PATH void text(std::string_view s) {
     head(3, s.size());
     sink_.put(reinterpret_cast<const uint8_t*>(s.data()), s.size());
   }
-  void array(uint64_t n) { head(4, n); }
-  void map(uint64_t n) { head(5, n); }
+  KTSTR_WORKER_PATH void array(uint64_t n) { head(4, n); }
+  KTSTR_WORKER_PATH void map(uint64_t n) { head(5, n); }
   // A map entry's key; the value follows with any of the calls above.
-  CborWriter& key(std::string_view k) {
+  KTSTR_WORKER_PATH CborWriter& key(std::string_view k) {
     text(k);
     return *this;
   }
 
  private:
-  void byte(uint8_t b) { sink_.put(&b, 1); }
+  KTSTR_WORKER_PATH void byte(uint8_t b) { sink_.put(&b, 1); }
   void head(uint8_t major, uint64_t v);
   CborSink& sink_;
 };

@@ -4,12 +4,14 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/epoll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstring>
 
 #include "util/clock.hpp"
+#include "util/unique_fd.hpp"
 #include "workload/handle.hpp"
 #include "workload/handle_state.hpp"
 
@@ -49,42 +51,85 @@ void try_reap(ForkedChild& c) {
   }
 }
 
-// Polls every child in `pending` until `done(child)` holds for all or the
-// deadline passes. EOF counts as done (nothing more will come).
-template <class Done>
-void pump(HandleState& st, uint64_t deadline_ns, Done done) {
-  constexpr uint64_t kReapScanNs = 50'000'000;
-  std::vector<bool> eof(st.children.size(), false);
-  uint64_t next_reap_scan = mono_ns() + kReapScanNs;
-  for (;;) {
-    std::vector<pollfd> pfds;
-    std::vector<size_t> idx;
-    for (size_t i = 0; i < st.children.size(); ++i) {
-      auto& c = st.children[i];
-      if (done(c) || eof[i]) continue;
-      pfds.push_back({c.report_r.get(), POLLIN, 0});
-      idx.push_back(i);
-    }
-    if (pfds.empty()) return;
-    uint64_t now = mono_ns();
-    if (now >= deadline_ns) return;
-    int timeout_ms = static_cast<int>(std::min<uint64_t>((deadline_ns - now) / 1000000 + 1, 50));
-    int rc = poll(pfds.data(), pfds.size(), timeout_ms);
-    if (rc < 0 && errno != EINTR) return;
-    // waitpid only at EOF and every 50 ms: each call walks the caller's
-    // whole child list, so one per child per event would be quadratic. The
-    // scan finds children that died while a grandchild still holds their
-    // pipe open (no EOF would ever come).
-    const bool scan = mono_ns() >= next_reap_scan;
-    if (scan) next_reap_scan = mono_ns() + kReapScanNs;
-    for (size_t k = 0; k < pfds.size(); ++k) {
-      auto& c = st.children[idx[k]];
-      const bool at_eof = pfds[k].revents != 0 && !drain(c);
-      if (at_eof) eof[idx[k]] = true;
-      if (at_eof || scan) try_reap(c);
+// Waits for the children's report pipes. One epoll set for the whole
+// collection (a poll over all N pipes per event is quadratic in the number
+// of workers); a pipe leaves the set only at EOF.
+class Pump {
+ public:
+  explicit Pump(HandleState& st)
+      : st_(st), ep_(epoll_create1(EPOLL_CLOEXEC)), eof_(st.children.size(), false) {
+    for (size_t i = 0; i < st_.children.size() && ep_; ++i) {
+      epoll_event ev{};
+      ev.events = EPOLLIN;
+      ev.data.u64 = i;
+      if (epoll_ctl(ep_.get(), EPOLL_CTL_ADD, st_.children[i].report_r.get(), &ev) != 0) {
+        ep_.reset();  // run() then only scans: every child ends as a sentinel
+      }
     }
   }
-}
+
+  // Until `done(child)` holds for every child or the deadline passes. EOF
+  // counts as done (nothing more will come).
+  template <class Done>
+  void run(uint64_t deadline_ns, Done done) {
+    constexpr uint64_t kReapScanNs = 50'000'000;
+    const size_t n = st_.children.size();
+    std::vector<bool> settled(n, false);
+    size_t pending = 0;
+    // A reaped child sends nothing more either (what it wrote is drained at
+    // the end).
+    auto over = [&](size_t i) {
+      return eof_[i] || st_.children[i].reaped || done(st_.children[i]);
+    };
+    auto settle = [&](size_t i) {
+      if (!settled[i] && over(i)) {
+        settled[i] = true;
+        --pending;
+      }
+    };
+    for (size_t i = 0; i < n; ++i) {
+      settled[i] = over(i);
+      if (!settled[i]) ++pending;
+    }
+    uint64_t next_reap_scan = mono_ns() + kReapScanNs;
+    std::vector<epoll_event> events(std::min<size_t>(n, 256) + 1);
+    while (pending > 0 && ep_) {
+      const uint64_t now = mono_ns();
+      if (now >= deadline_ns) return;
+      const int timeout_ms =
+          static_cast<int>(std::min<uint64_t>((deadline_ns - now) / 1000000 + 1, 50));
+      const int got =
+          epoll_wait(ep_.get(), events.data(), static_cast<int>(events.size()), timeout_ms);
+      if (got < 0 && errno != EINTR) return;
+      for (int k = 0; k < got; ++k) {
+        const auto i = static_cast<size_t>(events[static_cast<size_t>(k)].data.u64);
+        auto& c = st_.children[i];
+        if (!drain(c)) {
+          eof_[i] = true;
+          epoll_ctl(ep_.get(), EPOLL_CTL_DEL, c.report_r.get(), nullptr);
+          try_reap(c);
+        }
+        settle(i);
+      }
+      // waitpid only at EOF and every 50 ms (each call walks the caller's
+      // whole child list): the scan finds children that died while a
+      // grandchild still holds their pipe open, so no EOF would ever come.
+      if (mono_ns() >= next_reap_scan) {
+        next_reap_scan = mono_ns() + kReapScanNs;
+        for (size_t i = 0; i < n; ++i) {
+          if (settled[i]) continue;
+          try_reap(st_.children[i]);
+          settle(i);
+        }
+      }
+    }
+  }
+
+ private:
+  HandleState& st_;
+  UniqueFd ep_;
+  std::vector<bool> eof_;
+};
 
 ExitInfo classify(const ForkedChild& c, bool killed_by_us) {
   if (!c.reaped) return {ExitInfo::Kind::kWaitFailed, ECHILD, "child was not reaped"};
@@ -128,15 +173,16 @@ void kill_and_reap(ForkedChild& c) {
 
 std::vector<WorkerReport> collect_children(HandleState& st, bool wait_ready) {
   for (auto& c : st.children) fcntl(c.report_r.get(), F_SETFL, O_NONBLOCK);
+  Pump pump(st);
   if (wait_ready) {
-    pump(st, mono_ns() + kReadyTimeoutNs, [](const ForkedChild& c) { return c.ready; });
+    pump.run(mono_ns() + kReadyTimeoutNs, [](const ForkedChild& c) { return c.ready; });
   }
   for (auto& c : st.children) {
     if (!c.reaped) kill(c.pid, SIGUSR1);
   }
   std::vector<std::optional<WorkerReport>> slots(st.res->total_workers);
-  pump(st, mono_ns() + kCollectTimeoutNs,
-       [](const ForkedChild& c) { return frame_complete(c) || c.reaped; });
+  pump.run(mono_ns() + kCollectTimeoutNs,
+           [](const ForkedChild& c) { return frame_complete(c) || c.reaped; });
   // Kill every child first and reap afterwards, so the children's exits run
   // in parallel instead of one waitpid at a time.
   std::vector<bool> complete(st.children.size()), exited_on_its_own(st.children.size());
@@ -157,7 +203,7 @@ std::vector<WorkerReport> collect_children(HandleState& st, bool wait_ready) {
       std::memcpy(&len, c.buf.data() + 1, sizeof len);
       auto decoded = decode_reports(c.buf.data() + kHeaderBytes, len);
       std::vector<uint8_t>().swap(c.buf);
-      if (decoded && decoded->size() == c.slots.size()) {
+      if (decoded && decoded->size() == c.slot_count) {
         for (auto& r : *decoded) {
           size_t wi = r.worker_index;
           if (wi < slots.size()) slots[wi] = std::move(r);
@@ -170,7 +216,8 @@ std::vector<WorkerReport> collect_children(HandleState& st, bool wait_ready) {
       failure = classify(c, !exited_on_its_own[i]);
     }
     std::vector<uint8_t>().swap(c.buf);
-    for (const auto& s : c.slots) {
+    for (size_t k = 0; k < c.slot_count; ++k) {
+      const WorkerSlot& s = st.slots[c.slot_begin + k];
       if (slots[s.worker_index]) continue;
       const auto& g = st.res->plans[s.group_idx];
       slots[s.worker_index] =

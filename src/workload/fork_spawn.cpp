@@ -66,8 +66,17 @@ KTSTR_WORKER_PATH bool wait_start_byte(int fd) {
 
 // Common child prologue: die with the parent, own process group, SIGUSR1
 // handler, close every fd that belongs to someone else.
-KTSTR_WORKER_PATH void child_prologue(pid_t parent, const std::vector<int>& close_fds, int keep_a,
-                                      int keep_b, const std::vector<int>& keep_pipes) {
+// The fds a child must close: the handle's list (every inter-worker pipe and
+// the start pipe's write end) minus its own unit's pipes, plus the read end
+// of its own report pipe.
+struct ChildFds {
+  const std::vector<int>* close;  // HandleState::child_close_fds
+  const std::vector<int>* keep;   // its unit's pipes; null keeps every pipe
+  int start_w;                    // closed even when every pipe is kept
+  int report_r;
+};
+
+KTSTR_WORKER_PATH void child_prologue(pid_t parent, const ChildFds& fds) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   // The parent may have died between fork and prctl; inside a ktstr VM the
   // guest init reparents, so only exit outside it.
@@ -81,10 +90,14 @@ KTSTR_WORKER_PATH void child_prologue(pid_t parent, const std::vector<int>& clos
   // another code window, i.e. one more page fault in every child.
   const uint64_t unblock = 1ULL << (SIGUSR1 - 1);
   syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &unblock, nullptr, sizeof unblock);
-  for (int fd : close_fds) {
-    if (fd == keep_a || fd == keep_b) continue;
+  ::close(fds.report_r);
+  if (fds.keep == nullptr) {
+    ::close(fds.start_w);
+    return;
+  }
+  for (int fd : *fds.close) {
     bool keep = false;
-    for (int k : keep_pipes) keep = keep || k == fd;
+    for (int k : *fds.keep) keep = keep || k == fd;
     if (!keep) ::close(fd);
   }
 }
@@ -133,6 +146,8 @@ Status ensure_start_pipe(HandleState& st) {
   }
   st.start_r.reset(s[0]);
   st.start_w.reset(s[1]);
+  st.child_close_fds = st.res->all_pipe_fds();
+  st.child_close_fds.push_back(s[1]);
   return {};
 }
 
@@ -162,32 +177,22 @@ Result<std::array<int, 2>> make_report_pipe() {
 }
 
 // Forks one child running `body`; registers it in st.children.
+// The child returns from fork() in here and runs `body` from it: worker path.
 template <class Body>
-Status fork_one(HandleState& st, std::vector<WorkerSlot> slots, bool container, Body body) {
+KTSTR_WORKER_PATH Status fork_one(HandleState& st, size_t slot_begin, size_t slot_count,
+                                  bool container, Body body) {
   KTSTR_TRY(ensure_start_pipe(st));
   auto report = make_report_pipe();
   if (!report) return unexpected(report.error());
   const auto [report_r, report_w] = *report;
   const int start_r = st.start_r.get();
-  // The child closes every inter-worker pipe that is not its unit's, the
-  // start pipe's write end and its report pipe's read end. Earlier
-  // siblings' report read ends are left alone: holding them changes nothing
-  // for anyone (the child never reads them), and closing them would cost
-  // O(workers) syscalls per child.
-  std::vector<int> close_fds = st.res->all_pipe_fds();
-  close_fds.push_back(st.start_w.get());
-  close_fds.push_back(report_r);
-  std::vector<int> keep;
-  if (!container && !slots.empty()) {
-    WorkerContext probe;
-    fill_context(probe, *st.res, slots[0]);
-    for (const auto& p : probe.pipes) {
-      keep.push_back(p[0]);
-      keep.push_back(p[1]);
-    }
-  } else {
-    keep = st.res->all_pipe_fds();  // a container's threads use every unit's pipes
-  }
+  // Earlier siblings' report read ends stay open in the child: holding them
+  // changes nothing for anyone (it never reads them), and closing them would
+  // cost O(workers) syscalls per child.
+  std::vector<int> keep;  // allocates only for work types with pipes
+  if (!container) append_unit_pipe_fds(*st.res, st.slots[slot_begin], keep);
+  const ChildFds child_fds{&st.child_close_fds, container ? nullptr : &keep, st.start_w.get(),
+                           report_r};
   const pid_t parent = getpid();
   sigset_t block, old;
   sigemptyset(&block);
@@ -195,7 +200,7 @@ Status fork_one(HandleState& st, std::vector<WorkerSlot> slots, bool container, 
   pthread_sigmask(SIG_BLOCK, &block, &old);
   pid_t pid = fork();
   if (pid == 0) {
-    child_prologue(parent, close_fds, start_r, report_w, keep);
+    child_prologue(parent, child_fds);
     body(start_r, report_w);
   }
   int fork_errno = errno;
@@ -209,27 +214,34 @@ Status fork_one(HandleState& st, std::vector<WorkerSlot> slots, bool container, 
         "workers");
   }
   setpgid(pid, pid);  // also done in the child: whichever runs first wins
-  ForkedChild c;
+  ForkedChild& c = st.children.emplace_back();
   c.pid = pid;
   c.report_r.reset(report_r);
-  c.slots = std::move(slots);
+  c.slot_begin = slot_begin;
+  c.slot_count = slot_count;
   c.container = container;
-  st.children.push_back(std::move(c));
   return {};
+}
+
+// Every worker slot in worker_index order.
+void build_slots(HandleState& st) {
+  st.slots.clear();
+  st.slots.reserve(st.res->total_workers);
+  size_t worker_index = 0;
+  for (const auto& g : st.res->plans) {
+    for (size_t k = 0; k < g.num_workers; ++k) st.slots.push_back({g.group_idx, k, worker_index++});
+  }
 }
 
 }  // namespace
 
-Status fork_workers(HandleState& st) {
-  st.children.reserve(st.res->total_workers);
-  size_t worker_index = 0;
-  for (const auto& g : st.res->plans) {
-    for (size_t k = 0; k < g.num_workers; ++k) {
-      WorkerSlot slot{g.group_idx, k, worker_index++};
-      KTSTR_TRY(fork_one(st, {slot}, false, [&st, slot](int start_r, int report_w) {
-        plain_child_main(st, slot, start_r, report_w);
-      }));
-    }
+KTSTR_WORKER_PATH Status fork_workers(HandleState& st) {
+  build_slots(st);
+  st.children.reserve(st.slots.size());
+  for (size_t i = 0; i < st.slots.size(); ++i) {
+    KTSTR_TRY(fork_one(st, i, 1, false, [&st, i](int start_r, int report_w) {
+      plain_child_main(st, st.slots[i], start_r, report_w);
+    }));
   }
   return {};
 }
@@ -242,14 +254,10 @@ Status fork_workers(HandleState& st) {
 
 Status fork_pcomm_container(HandleState& st, const std::string& pcomm, std::optional<uint32_t> uid,
                             std::optional<uint32_t> gid) {
-  std::vector<WorkerSlot> slots;
-  size_t worker_index = 0;
-  for (const auto& g : st.res->plans) {
-    for (size_t k = 0; k < g.num_workers; ++k) slots.push_back({g.group_idx, k, worker_index++});
-  }
-  if (slots.empty()) return {};
-  return fork_one(st, slots, true, [&](int start_r, int report_w) {
-    container_main(st, pcomm, uid, gid, slots, start_r, report_w);
+  build_slots(st);
+  if (st.slots.empty()) return {};
+  return fork_one(st, 0, st.slots.size(), true, [&](int start_r, int report_w) {
+    container_main(st, pcomm, uid, gid, st.slots, start_r, report_w);
   });
 }
 

@@ -49,11 +49,16 @@ struct WorkerSlot {
 // Builds a worker's context for its slot (shared memory and pipes of its unit).
 struct WorkerContext;
 void fill_context(WorkerContext& ctx, const SharedResources& res, const WorkerSlot& slot);
+// Appends the fds of the pipes of the slot's unit (none for most types).
+void append_unit_pipe_fds(const SharedResources& res, const WorkerSlot& slot,
+                          std::vector<int>& out);
 
 struct ForkedChild {
   pid_t pid = -1;
-  UniqueFd report_r;              // 'r', then u64 length, then CBOR array of reports
-  std::vector<WorkerSlot> slots;  // 1 for a plain worker, N for a pcomm container
+  UniqueFd report_r;  // 'r', then u64 length, then CBOR array of reports
+  // Its workers: HandleState::slots[slot_begin, slot_begin + slot_count)
+  // (1 for a plain worker, all of them for a pcomm container).
+  size_t slot_begin = 0, slot_count = 0;
   bool container = false;
   bool ready = false;
   bool reaped = false;
@@ -75,6 +80,13 @@ struct HandleState {
   std::vector<ForkedChild> children;
   // Forked children's shared start pipe: one byte per child releases it.
   UniqueFd start_r, start_w;
+  // Built once before the first fork, so forking one more child writes as
+  // few parent pages as possible (each written page is a copy-on-write
+  // fault after every fork): every worker slot in worker_index order, and
+  // every inter-worker pipe fd plus the start pipe's write end (what a
+  // child closes).
+  std::vector<WorkerSlot> slots;
+  std::vector<int> child_close_fds;
   std::vector<std::shared_ptr<ThreadShared>> threads;
   std::vector<std::thread> thread_objs;
   std::shared_ptr<std::atomic<uint32_t>> thread_start;  // 0 = hold, 1 = go

@@ -50,6 +50,18 @@ Result<std::shared_ptr<SharedResources>> allocate_resources(std::vector<GroupPla
   return res;
 }
 
+void append_unit_pipe_fds(const SharedResources& res, const WorkerSlot& slot,
+                          std::vector<int>& out) {
+  const GroupPlan& g = res.plans[slot.group_idx];
+  const size_t unit = slot.index_in_group / g.unit_size;
+  const auto& pipes = res.group_pipes[slot.group_idx];
+  for (size_t i = 0; i < g.pipes_per_unit; ++i) {
+    const auto& p = pipes[unit * g.pipes_per_unit + i];
+    out.push_back(p[0].get());
+    out.push_back(p[1].get());
+  }
+}
+
 KTSTR_WORKER_PATH void fill_context(WorkerContext& ctx, const SharedResources& res,
                                     const WorkerSlot& slot) {
   const GroupPlan& g = res.plans[slot.group_idx];

@@ -89,8 +89,11 @@ KTSTR_WORKER_PATH void Telemetry::finish(WorkerReport& r) {
   r.migration_count = migration_count_;
   r.migrations = std::move(migrations_);
   r.cpus_used.clear();
-  for (int c = 0; c < CPU_SETSIZE; ++c) {
-    if (CPU_ISSET(c, &cpus_used_)) r.cpus_used.insert(c);
+  for (int c = 0, left = CPU_COUNT(&cpus_used_); left > 0 && c < CPU_SETSIZE; ++c) {
+    if (CPU_ISSET(c, &cpus_used_)) {
+      r.cpus_used.insert(c);
+      --left;
+    }
   }
   r.max_gap_ms = static_cast<double>(max_gap_ns_) / 1e6;
   r.max_gap_cpu = max_gap_cpu_;

@@ -44,6 +44,16 @@ inline void register_test_work_types() {
              throw std::runtime_error("deliberate failure");
            }});
   // Forks a grandchild that sleeps forever and records its pid as a work unit count.
+  reg.add({.name = "test_exit3_orphan",
+           .family = "test",
+           .summary = "forks a grandchild (holding the report pipe), then exits with status 3",
+           .thread_ok = false,
+           .run = [](workload::WorkerContext&) {
+             if (fork() == 0) {
+               for (;;) pause();
+             }
+             _exit(3);
+           }});
   reg.add({.name = "test_grandchild",
            .family = "test",
            .summary = "forks a sleeping grandchild",

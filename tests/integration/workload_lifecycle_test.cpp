@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <chrono>
 
 #include <fstream>
 #include <thread>
@@ -207,6 +208,33 @@ TEST(WorkloadSentinels, SignalExitAndHangAreClassified) {
     EXPECT_EQ(hang.group_idx, 3u);
     EXPECT_EQ(hang.exit_info->kind, ExitInfo::Kind::kTimedOut);
     EXPECT_EQ(hang.work_units, 0u);
+  }
+  EXPECT_EQ(leaks.check(), "");
+}
+
+// The worker dies without a report while its grandchild keeps the report
+// pipe open, so no EOF ever arrives: collection must still notice the exit
+// (periodic reap scan), classify it as Exited(3) rather than a timeout, and
+// not sit out the 5 s deadline.
+TEST(WorkloadSentinels, ExitIsSeenWhileAGrandchildHoldsThePipe) {
+  testing::register_test_work_types();
+  LeakChecker leaks;
+  {
+    auto c = make_config("spin_wait", 1);
+    workload::WorkSpec s;
+    s.work.name = "test_exit3_orphan";
+    s.num_workers = 1;
+    c.composed.push_back(s);
+    const auto t0 = std::chrono::steady_clock::now();
+    auto reports = testing::run_workload_for(c, 100'000'000);
+    const auto took = std::chrono::steady_clock::now() - t0;
+    ASSERT_TRUE(reports);
+    ASSERT_EQ(reports->size(), 2u);
+    const auto& dead = (*reports)[1];
+    ASSERT_TRUE(dead.exit_info);
+    EXPECT_EQ(dead.exit_info->kind, ExitInfo::Kind::kExited);
+    EXPECT_EQ(dead.exit_info->code, 3);
+    EXPECT_LT(took, std::chrono::seconds(3));
   }
   EXPECT_EQ(leaks.check(), "");
 }

@@ -59,14 +59,6 @@ KTSTR_WORKER_PATH std::optional<Schedstat> read_schedstat_fd(int fd) {
   return parse_schedstat(std::string_view(buf, static_cast<size_t>(got)));
 }
 
-std::optional<Schedstat> read_thread_schedstat(pid_t tid) {
-  int fd = open_thread_schedstat(tid);
-  if (fd < 0) return std::nullopt;
-  auto s = read_schedstat_fd(fd);
-  ::close(fd);
-  return s;
-}
-
 std::map<int, uint64_t> parse_numa_maps_pages(std::string_view text) {
   std::map<int, uint64_t> pages;
   size_t pos = 0;

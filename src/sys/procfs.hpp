@@ -18,11 +18,11 @@ struct Schedstat {
   uint64_t run_count = 0;
 };
 
-// "/proc/<pid>/task/<tid>/schedstat": three numbers.
+// A thread's schedstat: three numbers (cpu time, run delay, run count).
 std::optional<Schedstat> parse_schedstat(std::string_view text);
-std::optional<Schedstat> read_thread_schedstat(pid_t tid);
-// The same file kept open: read it again with read_schedstat_fd (pread at
-// offset 0 re-generates the numbers). -1 with errno on failure.
+// Opens the calling process's thread `tid` schedstat, to be read (again and
+// again: pread at offset 0 regenerates it) with read_schedstat_fd. -1 with
+// errno on failure.
 int open_thread_schedstat(pid_t tid);
 std::optional<Schedstat> read_schedstat_fd(int fd);
 

@@ -1,10 +1,11 @@
 #include "sys/sched.hpp"
-#include "util/worker_path.hpp"
 
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cstring>
+
+#include "util/worker_path.hpp"
 
 namespace ktstr::sys {
 namespace {

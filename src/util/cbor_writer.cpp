@@ -1,11 +1,10 @@
 #include "util/cbor_writer.hpp"
-#include "util/worker_path.hpp"
-
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
+
+#include "util/file_io.hpp"
+#include "util/worker_path.hpp"
 
 namespace ktstr {
 
@@ -21,16 +20,7 @@ KTSTR_WORKER_PATH void CborFdWriter::put(const uint8_t* data, size_t len) {
 }
 
 KTSTR_WORKER_PATH bool CborFdWriter::flush() {
-  size_t off = 0;
-  while (ok_ && off < used_) {
-    ssize_t n = ::write(fd_, buf_ + off, used_ - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ok_ = false;
-      break;
-    }
-    off += static_cast<size_t>(n);
-  }
+  if (ok_ && used_ > 0) ok_ = write_all(fd_, buf_, used_);
   used_ = 0;
   return ok_;
 }

@@ -28,9 +28,9 @@ class CborCounter final : public CborSink {
   uint64_t bytes_ = 0;
 };
 
-// Buffers in place and writes full buffers to `fd` (retrying short writes
-// and EINTR). Async-signal-safe apart from the caller's own code: it only
-// calls write(2). ok() is false once a write failed; later bytes are dropped.
+// Buffers in place and writes full buffers to `fd` with write_all (only
+// write(2): usable in a freshly forked child). ok() is false once a write failed; later bytes are
+// dropped.
 class CborFdWriter final : public CborSink {
  public:
   explicit CborFdWriter(int fd) : fd_(fd) {}

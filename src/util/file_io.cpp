@@ -6,8 +6,21 @@
 #include <cstdio>
 
 #include "util/unique_fd.hpp"
+#include "util/worker_path.hpp"
 
 namespace ktstr {
+
+KTSTR_WORKER_PATH bool write_all(int fd, const void* data, size_t len) {
+  const auto* p = static_cast<const char*>(data);
+  while (len > 0) {
+    ssize_t n = ::write(fd, p, len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    p += n;
+    len -= static_cast<size_t>(n);
+  }
+  return true;
+}
 
 Result<std::string> read_file(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));

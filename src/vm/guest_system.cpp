@@ -23,16 +23,6 @@ namespace {
 
 int g_crash_fd = -1;
 
-void write_all(int fd, const char* data, size_t len) {
-  while (len > 0) {
-    ssize_t n = ::write(fd, data, len);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    data += n;
-    len -= static_cast<size_t>(n);
-  }
-}
-
 // Async-signal-safe: only write(2), tcdrain, sync and reboot.
 void on_crash(int sig) {
   char doc[] =

@@ -2,7 +2,6 @@
 // report decoding as each frame completes (so at most one raw copy of a
 // worker's samples exists at a time), teardown and sentinels.
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/wait.h>
@@ -181,14 +180,13 @@ std::vector<WorkerReport> collect_children(HandleState& st, bool wait_ready) {
     if (!c.reaped) kill(c.pid, SIGUSR1);
   }
   std::vector<std::optional<WorkerReport>> slots(st.res->total_workers);
-  pump.run(mono_ns() + kCollectTimeoutNs,
-           [](const ForkedChild& c) { return frame_complete(c) || c.reaped; });
+  pump.run(mono_ns() + kCollectTimeoutNs, [](const ForkedChild& c) { return frame_complete(c); });
   // Kill every child first and reap afterwards, so the children's exits run
   // in parallel instead of one waitpid at a time.
   std::vector<bool> complete(st.children.size()), exited_on_its_own(st.children.size());
   for (size_t i = 0; i < st.children.size(); ++i) {
     auto& c = st.children[i];
-    drain(c);  // whatever arrived after the last poll
+    drain(c);  // whatever arrived after the last wakeup
     complete[i] = frame_complete(c);
     if (!complete[i]) try_reap(c);  // did it die on its own before our kill?
     exited_on_its_own[i] = c.reaped;

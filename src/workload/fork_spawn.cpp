@@ -33,20 +33,6 @@ KTSTR_WORKER_PATH void on_sigusr1(int /*sig*/) {
   g_process_stop.store(true, std::memory_order_relaxed);
 }
 
-KTSTR_WORKER_PATH bool write_all(int fd, const void* data, size_t len) {
-  const auto* p = static_cast<const uint8_t*>(data);
-  while (len > 0) {
-    ssize_t n = ::write(fd, p, len);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    p += n;
-    len -= static_cast<size_t>(n);
-  }
-  return true;
-}
-
 // Blocks until the parent's start byte arrives (false after 30 s or EOF).
 KTSTR_WORKER_PATH bool wait_start_byte(int fd) {
   const uint64_t deadline = mono_ns() + kStartByteTimeoutNs;
@@ -64,8 +50,6 @@ KTSTR_WORKER_PATH bool wait_start_byte(int fd) {
   }
 }
 
-// Common child prologue: die with the parent, own process group, SIGUSR1
-// handler, close every fd that belongs to someone else.
 // The fds a child must close: the handle's list (every inter-worker pipe and
 // the start pipe's write end) minus its own unit's pipes, plus the read end
 // of its own report pipe.
@@ -76,6 +60,8 @@ struct ChildFds {
   int report_r;
 };
 
+// Common child prologue: die with the parent, own process group, SIGUSR1
+// handler, close every fd that belongs to someone else.
 KTSTR_WORKER_PATH void child_prologue(pid_t parent, const ChildFds& fds) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   // The parent may have died between fork and prctl; inside a ktstr VM the
@@ -135,11 +121,19 @@ KTSTR_WORKER_PATH [[noreturn]] void plain_child_main(HandleState& st, const Work
   _exit(0);
 }
 
-// One start pipe for all of a handle's children: start() writes one byte per
-// child in a single write and each child consumes exactly one. (A pipe per
-// child would cost every worker an extra pipe2, two closes and a write.)
-Status ensure_start_pipe(HandleState& st) {
-  if (st.start_w) return {};
+// Everything the forks of one handle share, built once before the first
+// fork so forking one more child writes as few parent pages as possible:
+// every worker slot in worker_index order; one start pipe for all children
+// (start() writes one byte per child in a single write and each child
+// consumes exactly one; a pipe per child would cost every worker an extra
+// pipe2, two closes and a write); and what each child closes.
+Status prepare_fork(HandleState& st) {
+  st.slots.clear();
+  st.slots.reserve(st.res->total_workers);
+  size_t worker_index = 0;
+  for (const auto& g : st.res->plans) {
+    for (size_t k = 0; k < g.num_workers; ++k) st.slots.push_back({g.group_idx, k, worker_index++});
+  }
   int s[2];
   if (pipe2(s, O_CLOEXEC) != 0) {
     return sys_error("pipe2 for the workers' start pipe failed; raise RLIMIT_NOFILE");
@@ -181,7 +175,6 @@ Result<std::array<int, 2>> make_report_pipe() {
 template <class Body>
 KTSTR_WORKER_PATH Status fork_one(HandleState& st, size_t slot_begin, size_t slot_count,
                                   bool container, Body body) {
-  KTSTR_TRY(ensure_start_pipe(st));
   auto report = make_report_pipe();
   if (!report) return unexpected(report.error());
   const auto [report_r, report_w] = *report;
@@ -223,20 +216,10 @@ KTSTR_WORKER_PATH Status fork_one(HandleState& st, size_t slot_begin, size_t slo
   return {};
 }
 
-// Every worker slot in worker_index order.
-void build_slots(HandleState& st) {
-  st.slots.clear();
-  st.slots.reserve(st.res->total_workers);
-  size_t worker_index = 0;
-  for (const auto& g : st.res->plans) {
-    for (size_t k = 0; k < g.num_workers; ++k) st.slots.push_back({g.group_idx, k, worker_index++});
-  }
-}
-
 }  // namespace
 
 KTSTR_WORKER_PATH Status fork_workers(HandleState& st) {
-  build_slots(st);
+  KTSTR_TRY(prepare_fork(st));
   st.children.reserve(st.slots.size());
   for (size_t i = 0; i < st.slots.size(); ++i) {
     KTSTR_TRY(fork_one(st, i, 1, false, [&st, i](int start_r, int report_w) {
@@ -254,8 +237,8 @@ KTSTR_WORKER_PATH Status fork_workers(HandleState& st) {
 
 Status fork_pcomm_container(HandleState& st, const std::string& pcomm, std::optional<uint32_t> uid,
                             std::optional<uint32_t> gid) {
-  build_slots(st);
-  if (st.slots.empty()) return {};
+  if (st.res->total_workers == 0) return {};
+  KTSTR_TRY(prepare_fork(st));
   return fork_one(st, 0, st.slots.size(), true, [&](int start_r, int report_w) {
     container_main(st, pcomm, uid, gid, st.slots, start_r, report_w);
   });

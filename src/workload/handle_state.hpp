@@ -80,11 +80,9 @@ struct HandleState {
   std::vector<ForkedChild> children;
   // Forked children's shared start pipe: one byte per child releases it.
   UniqueFd start_r, start_w;
-  // Built once before the first fork, so forking one more child writes as
-  // few parent pages as possible (each written page is a copy-on-write
-  // fault after every fork): every worker slot in worker_index order, and
-  // every inter-worker pipe fd plus the start pipe's write end (what a
-  // child closes).
+  // Built once before the first fork (prepare_fork in fork_spawn.cpp):
+  // every worker slot in worker_index order, and every inter-worker pipe fd
+  // plus the start pipe's write end (what a child closes).
   std::vector<WorkerSlot> slots;
   std::vector<int> child_close_fds;
   std::vector<std::shared_ptr<ThreadShared>> threads;

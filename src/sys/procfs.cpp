@@ -4,9 +4,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <climits>
+#include <cstdint>
 
 #include "util/file_io.hpp"
+#include "util/raw_syscall.hpp"
 #include "util/worker_path.hpp"
 
 namespace ktstr::sys {
@@ -22,16 +26,21 @@ std::optional<uint64_t> to_u64(std::string_view s) {
 }  // namespace
 
 KTSTR_WORKER_PATH std::optional<Schedstat> parse_schedstat(std::string_view text) {
-  // Three unsigned numbers separated by blanks; no streams or allocation,
-  // since every forked worker parses this right after fork.
+  // Three unsigned numbers separated by blanks. A digit loop rather than
+  // streams or from_chars: every forked worker parses this, and any
+  // out-of-line helper is one more code window for it to fault in.
   uint64_t v[3] = {0, 0, 0};
   const char* p = text.data();
   const char* end = p + text.size();
   for (uint64_t& out : v) {
     while (p < end && (*p == ' ' || *p == '\t' || *p == '\n')) ++p;
-    auto [next, ec] = std::from_chars(p, end, out);
-    if (ec != std::errc() || next == p) return std::nullopt;
-    p = next;
+    const char* digits = p;
+    for (; p < end && *p >= '0' && *p <= '9'; ++p) {
+      const auto d = static_cast<uint64_t>(*p - '0');
+      if (out > (UINT64_MAX - d) / 10) return std::nullopt;
+      out = out * 10 + d;
+    }
+    if (p == digits) return std::nullopt;
   }
   return Schedstat{v[0], v[1], v[2]};
 }
@@ -40,21 +49,29 @@ KTSTR_WORKER_PATH int open_thread_schedstat(pid_t tid) {
   // A forked worker is its own thread-group leader, and /proc/self/schedstat
   // shows the leader's own numbers: that path creates fewer procfs dentries
   // (each costs a slow lookup now and an invalidation when the worker is
-  // reaped). Other threads need the task/<tid> path. Formatted on the stack:
-  // no allocation in a freshly forked child.
+  // reaped). Other threads need the task/<tid> path. Formatted on the stack
+  // and opened inline: no allocation or libc code in a freshly forked child.
   char path[48] = "/proc/self/schedstat";
-  if (tid != getpid()) {
+  if (tid != raw_getpid()) {
     constexpr std::string_view kTask = "/proc/self/task/", kFile = "/schedstat";
     char* p = std::copy(kTask.begin(), kTask.end(), path);
-    p = std::to_chars(p, path + sizeof path - kFile.size() - 1, tid).ptr;
+    char digits[16];
+    int n = 0;
+    for (auto t = static_cast<uint32_t>(tid); n == 0 || t != 0; t /= 10) {
+      digits[n++] = static_cast<char>('0' + t % 10);
+    }
+    while (n > 0) *p++ = digits[--n];
     *std::copy(kFile.begin(), kFile.end(), p) = '\0';
   }
-  return ::open(path, O_RDONLY | O_CLOEXEC);
+  const long fd = raw_syscall(SYS_openat, AT_FDCWD, raw_arg(path), O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) return static_cast<int>(fd);
+  errno = static_cast<int>(-fd);
+  return -1;
 }
 
 KTSTR_WORKER_PATH std::optional<Schedstat> read_schedstat_fd(int fd) {
   char buf[128];
-  ssize_t got = ::pread(fd, buf, sizeof buf, 0);
+  const long got = raw_syscall(SYS_pread64, fd, raw_arg(buf), sizeof buf, 0);
   if (got <= 0) return std::nullopt;
   return parse_schedstat(std::string_view(buf, static_cast<size_t>(got)));
 }

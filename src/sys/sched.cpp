@@ -5,6 +5,7 @@
 
 #include <cstring>
 
+#include "util/raw_syscall.hpp"
 #include "util/worker_path.hpp"
 
 namespace ktstr::sys {
@@ -25,7 +26,7 @@ struct SchedAttr {
 }  // namespace
 
 KTSTR_WORKER_PATH pid_t gettid() {
-  return static_cast<pid_t>(syscall(SYS_gettid));
+  return static_cast<pid_t>(raw_gettid());
 }
 
 int sched_setattr(pid_t tid, int policy, int priority, int nice, uint64_t runtime_ns,

@@ -7,9 +7,19 @@
 
 namespace ktstr {
 
+namespace detail {
+using VdsoClockGettime = int (*)(clockid_t, timespec*);
+// The vDSO's clock_gettime, called directly: the same code libc's wrapper
+// ends in, minus the wrapper, which is one more code window for a forked
+// worker to fault in. Null if the vDSO lacks it (libc is used then).
+extern const VdsoClockGettime g_vdso_clock_gettime;
+}  // namespace detail
+
 inline uint64_t clock_ns(clockid_t id) {
   timespec ts{};
-  clock_gettime(id, &ts);
+  if (detail::g_vdso_clock_gettime == nullptr || detail::g_vdso_clock_gettime(id, &ts) != 0) {
+    clock_gettime(id, &ts);
+  }
   return static_cast<uint64_t>(ts.tv_sec) * 1000000000ULL + static_cast<uint64_t>(ts.tv_nsec);
 }
 inline uint64_t mono_ns() {

@@ -3,8 +3,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 
+#include "util/raw_syscall.hpp"
 #include "util/unique_fd.hpp"
 #include "util/worker_path.hpp"
 
@@ -13,8 +15,8 @@ namespace ktstr {
 KTSTR_WORKER_PATH bool write_all(int fd, const void* data, size_t len) {
   const auto* p = static_cast<const char*>(data);
   while (len > 0) {
-    ssize_t n = ::write(fd, p, len);
-    if (n < 0 && errno == EINTR) continue;
+    const long n = raw_write(fd, p, len);
+    if (n == -EINTR) continue;
     if (n <= 0) return false;
     p += n;
     len -= static_cast<size_t>(n);

@@ -18,6 +18,8 @@
 #include "util/cbor_writer.hpp"
 #include "util/clock.hpp"
 #include "util/file_io.hpp"
+#include "util/raw_signal.hpp"
+#include "util/raw_syscall.hpp"
 #include "util/worker_path.hpp"
 #include "workload/handle.hpp"
 #include "workload/handle_state.hpp"
@@ -29,23 +31,36 @@ std::atomic<bool> g_process_stop{false};
 
 namespace {
 
-KTSTR_WORKER_PATH void on_sigusr1(int /*sig*/) {
+// A plain worker's stop flag. The main thread's static TLS sits next to
+// its thread descriptor, on the page fork() already made the child copy
+// (the kernel writes the child's tid there), so setting this flag costs no
+// copy-on-write fault of its own; a global in .bss would cost one.
+thread_local std::atomic<bool> t_worker_stop{false};
+
+KTSTR_WORKER_PATH void on_sigusr1_plain(int /*sig*/) {
+  t_worker_stop.store(true, std::memory_order_relaxed);
+}
+
+// A pcomm container's flag, read by all of its threads.
+void on_sigusr1_container(int /*sig*/) {
   g_process_stop.store(true, std::memory_order_relaxed);
 }
 
 // Blocks until the parent's start byte arrives (false after 30 s or EOF).
+// System calls inline (util/raw_syscall.hpp), as in the whole prologue.
 KTSTR_WORKER_PATH bool wait_start_byte(int fd) {
   const uint64_t deadline = mono_ns() + kStartByteTimeoutNs;
   for (;;) {
     uint64_t now = mono_ns();
     if (now >= deadline) return false;
     pollfd pfd{fd, POLLIN, 0};
-    int rc = poll(&pfd, 1, static_cast<int>((deadline - now) / 1000000 + 1));
-    if (rc < 0 && errno == EINTR) continue;
+    const timespec ts = ns_to_timespec(deadline - now);
+    long rc = raw_syscall(SYS_ppoll, raw_arg(&pfd), 1, raw_arg(&ts), 0, 0);
+    if (rc == -EINTR) continue;
     if (rc <= 0) return false;
     char c = 0;
-    ssize_t n = ::read(fd, &c, 1);
-    if (n < 0 && errno == EINTR) continue;
+    long n = raw_read(fd, &c, 1);
+    if (n == -EINTR || n == -EAGAIN) continue;
     return n == 1;
   }
 }
@@ -55,7 +70,7 @@ KTSTR_WORKER_PATH bool wait_start_byte(int fd) {
 // of its own report pipe.
 struct ChildFds {
   const std::vector<int>* close;  // HandleState::child_close_fds
-  const std::vector<int>* keep;   // its unit's pipes; null keeps every pipe
+  const std::vector<int>* keep;   // its unit's pipes; null (a pcomm container) keeps every pipe
   int start_w;                    // closed even when every pipe is kept
   int report_r;
 };
@@ -63,35 +78,33 @@ struct ChildFds {
 // Common child prologue: die with the parent, own process group, SIGUSR1
 // handler, close every fd that belongs to someone else.
 KTSTR_WORKER_PATH void child_prologue(pid_t parent, const ChildFds& fds) {
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  raw_syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL);
   // The parent may have died between fork and prctl; inside a ktstr VM the
   // guest init reparents, so only exit outside it.
-  if (getppid() != parent && std::getenv("KTSTR_GUEST_INIT") == nullptr) _exit(0);
-  setpgid(0, 0);
-  struct sigaction sa {};
-  sa.sa_handler = on_sigusr1;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGUSR1, &sa, nullptr);
-  // Raw rt_sigprocmask (kernel sigset: 8 bytes): glibc's wrapper sits in
-  // another code window, i.e. one more page fault in every child.
-  const uint64_t unblock = 1ULL << (SIGUSR1 - 1);
-  syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &unblock, nullptr, sizeof unblock);
-  ::close(fds.report_r);
+  if (raw_syscall(SYS_getppid) != parent && std::getenv("KTSTR_GUEST_INIT") == nullptr) {
+    raw_exit(0);
+  }
+  raw_syscall(SYS_setpgid, 0, 0);
+  // A container's threads share one flag; a plain worker has its own.
+  raw_set_signal_handler(SIGUSR1, fds.keep == nullptr ? on_sigusr1_container : on_sigusr1_plain);
+  const uint64_t unblock = 1ULL << (SIGUSR1 - 1);  // kernel sigset: 8 bytes
+  raw_syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, raw_arg(&unblock), 0, sizeof unblock);
+  raw_close(fds.report_r);
   if (fds.keep == nullptr) {
-    ::close(fds.start_w);
+    raw_close(fds.start_w);
     return;
   }
   for (int fd : *fds.close) {
     bool keep = false;
     for (int k : *fds.keep) keep = keep || k == fd;
-    if (!keep) ::close(fd);
+    if (!keep) raw_close(fd);
   }
 }
 
 // The frame after the ready byte: a native u64 length, then the CBOR. Two
 // passes over the same encoder (count, then write through a stack buffer),
 // so nothing is allocated or copied on the way out.
-KTSTR_WORKER_PATH void send_reports(int fd, const WorkerReport* reports, size_t count) {
+KTSTR_WORKER_PATH void send_reports(int fd, const ReportRef* reports, size_t count) {
   CborCounter counter;
   write_reports(counter, reports, count);
   const uint64_t len = counter.bytes();
@@ -101,6 +114,20 @@ KTSTR_WORKER_PATH void send_reports(int fd, const WorkerReport* reports, size_t 
   out.flush();
 }
 
+// A forked worker's start gate: the start byte, then the ready byte.
+struct ForkGate {
+  int start_r;
+  int report_w;
+};
+
+KTSTR_WORKER_PATH bool pass_fork_gate(void* arg) {
+  const auto& g = *static_cast<const ForkGate*>(arg);
+  return wait_start_byte(g.start_r) && write_all(g.report_w, "r", 1);
+}
+
+// A plain worker's whole life after the prologue. No heap from here to
+// _exit: the report's scalars sit on the stack and its arrays are encoded
+// from the telemetry buffers in place.
 KTSTR_WORKER_PATH [[noreturn]] void plain_child_main(HandleState& st, const WorkerSlot& slot,
                                                      int start_r, int report_w) {
   const SharedResources& res = *st.res;
@@ -108,17 +135,18 @@ KTSTR_WORKER_PATH [[noreturn]] void plain_child_main(HandleState& st, const Work
   fill_context(ctx, res, slot);
   Telemetry tel(res.counter(slot.worker_index), slot.worker_index + 1);
   ctx.tel = &tel;
-  ctx.stop = &g_process_stop;
+  ctx.stop = &t_worker_stop;
   // Open the schedstat file before the start gate, so the run's clocks do
   // not start with a procfs path walk.
   tel.prepare();
-  auto report = run_worker(ctx, res.plans[slot.group_idx], [&] {
-    if (!wait_start_byte(start_r)) return false;
-    return write_all(report_w, "r", 1);
-  });
-  if (!report) _exit(1);
-  send_reports(report_w, &*report, 1);
-  _exit(0);
+  ForkGate gate{start_r, report_w};
+  WorkerReport report;
+  const GroupPlan& plan = res.plans[slot.group_idx];
+  auto arrays = run_worker(ctx, plan, {pass_fork_gate, &gate}, report);
+  if (!arrays) raw_exit(1);
+  const ReportRef ref{&report, plan.def->name, *arrays};
+  send_reports(report_w, &ref, 1);
+  raw_exit(0);
 }
 
 // Everything the forks of one handle share, built once before the first
@@ -265,11 +293,17 @@ void container_main(HandleState& st, const std::string& pcomm, std::optional<uin
       ctx.tel = &tel;
       ctx.stop = &g_process_stop;
       ctx.thread_mode = true;
+      auto gate = [&] {
+        running.fetch_add(1);
+        return true;
+      };
       try {
-        reports[i] = run_worker(ctx, res.plans[slots[i].group_idx], [&] {
-          running.fetch_add(1);
-          return true;
-        });
+        WorkerReport r;
+        r.work_type = ctx.type->name;
+        if (auto arrays = run_worker(ctx, res.plans[slots[i].group_idx], start_gate(gate), r)) {
+          copy_arrays(*arrays, r);
+          reports[i] = std::move(r);
+        }
       } catch (const std::exception& e) {
         reports[i] = make_sentinel(slots[i].worker_index, slots[i].group_idx, ctx.tid,
                                    ctx.type->name, {ExitInfo::Kind::kPanicked, 0, e.what()});
@@ -282,12 +316,15 @@ void container_main(HandleState& st, const std::string& pcomm, std::optional<uin
   for (auto& t : threads) t.join();
   std::vector<WorkerReport> out;
   for (size_t i = 0; i < slots.size(); ++i) {
-    out.push_back(reports[i] ? *reports[i]
+    out.push_back(reports[i] ? std::move(*reports[i])
                              : make_sentinel(slots[i].worker_index, slots[i].group_idx, 0,
                                              res.plans[slots[i].group_idx].def->name,
                                              {ExitInfo::Kind::kPanicked, 0, "no report"}));
   }
-  send_reports(report_w, out.data(), out.size());
+  std::vector<ReportRef> refs;
+  refs.reserve(out.size());
+  for (const auto& r : out) refs.push_back(ref_to(r));
+  send_reports(report_w, refs.data(), refs.size());
   _exit(0);
 }
 

@@ -30,7 +30,8 @@ struct SharedResources {
   // per group: units * pipes_per_unit pipes, each {read, write}
   std::vector<std::vector<std::array<UniqueFd, 2>>> group_pipes;
   size_t total_workers = 0;
-  std::string cgroup_dir;  // passed to workers that act on their own cgroup
+  std::string cgroup_dir;     // passed to workers that act on their own cgroup
+  bool cap_sys_nice = false;  // euid 0, decided before any fork
 
   std::atomic<uint64_t>* counter(size_t worker_index) const {
     return reinterpret_cast<std::atomic<uint64_t>*>(counters.data()) + worker_index;

@@ -4,34 +4,55 @@
 
 #include "util/check.hpp"
 #include "util/duration.hpp"
+#include "util/worker_path.hpp"
 
 namespace ktstr::workload {
 
-int64_t ParamValues::get_int(const std::string& name) const {
-  auto it = values_.find(name);
-  KTSTR_CHECK(it != values_.end() && std::holds_alternative<int64_t>(it->second), name.c_str());
-  return std::get<int64_t>(it->second);
+KTSTR_WORKER_PATH const ParamValue* ParamValues::find(const std::string& name) const {
+  for (const auto& [key, value] : values_) {
+    if (key.size() != name.size()) continue;
+    size_t i = 0;
+    while (i < key.size() && key[i] == name[i]) ++i;
+    if (i == key.size()) return &value;
+  }
+  return nullptr;
 }
-uint64_t ParamValues::get_ns(const std::string& name) const {
-  auto it = values_.find(name);
-  KTSTR_CHECK(it != values_.end() && std::holds_alternative<uint64_t>(it->second), name.c_str());
-  return std::get<uint64_t>(it->second);
+
+void ParamValues::set(const std::string& name, ParamValue v) {
+  for (auto& [key, value] : values_) {
+    if (key == name) {
+      value = std::move(v);
+      return;
+    }
+  }
+  values_.emplace_back(name, std::move(v));
 }
-bool ParamValues::get_bool(const std::string& name) const {
-  auto it = values_.find(name);
-  KTSTR_CHECK(it != values_.end() && std::holds_alternative<bool>(it->second), name.c_str());
-  return std::get<bool>(it->second);
+
+namespace {
+
+template <class T>
+KTSTR_WORKER_PATH const T& get_as(const ParamValue* v, const std::string& name) {
+  KTSTR_CHECK(v != nullptr && std::holds_alternative<T>(*v), name.c_str());
+  return *std::get_if<T>(v);
 }
-const std::string& ParamValues::get_str(const std::string& name) const {
-  auto it = values_.find(name);
-  KTSTR_CHECK(it != values_.end() && std::holds_alternative<std::string>(it->second), name.c_str());
-  return std::get<std::string>(it->second);
+
+}  // namespace
+
+KTSTR_WORKER_PATH int64_t ParamValues::get_int(const std::string& name) const {
+  return get_as<int64_t>(find(name), name);
 }
-const std::vector<std::string>& ParamValues::get_list(const std::string& name) const {
-  auto it = values_.find(name);
-  KTSTR_CHECK(it != values_.end() && std::holds_alternative<std::vector<std::string>>(it->second),
-              name.c_str());
-  return std::get<std::vector<std::string>>(it->second);
+KTSTR_WORKER_PATH uint64_t ParamValues::get_ns(const std::string& name) const {
+  return get_as<uint64_t>(find(name), name);
+}
+KTSTR_WORKER_PATH bool ParamValues::get_bool(const std::string& name) const {
+  return get_as<bool>(find(name), name);
+}
+KTSTR_WORKER_PATH const std::string& ParamValues::get_str(const std::string& name) const {
+  return get_as<std::string>(find(name), name);
+}
+KTSTR_WORKER_PATH const std::vector<std::string>& ParamValues::get_list(
+    const std::string& name) const {
+  return get_as<std::vector<std::string>>(find(name), name);
 }
 
 std::string kind_name(ParamKind k) {

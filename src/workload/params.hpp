@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -27,20 +28,26 @@ struct ParamDef {
 // A parsed value. kDuration is stored as nanoseconds; kList as strings.
 using ParamValue = std::variant<int64_t, uint64_t, bool, std::string, std::vector<std::string>>;
 
+// A worker's parameters, looked up by name right after fork. A flat list
+// with a byte-loop comparison: a std::map lookup runs libstdc++'s tree code
+// and libc's memcmp, each one more code window for a forked worker to fault
+// in (types have at most a dozen parameters).
 class ParamValues {
  public:
+  using Entry = std::pair<std::string, ParamValue>;
   // Missing or wrongly typed names are programming errors (KTSTR_CHECK).
   int64_t get_int(const std::string& name) const;
   uint64_t get_ns(const std::string& name) const;
   bool get_bool(const std::string& name) const;
   const std::string& get_str(const std::string& name) const;
   const std::vector<std::string>& get_list(const std::string& name) const;
-  bool has(const std::string& name) const { return values_.count(name) != 0; }
-  void set(const std::string& name, ParamValue v) { values_[name] = std::move(v); }
-  const std::map<std::string, ParamValue>& all() const { return values_; }
+  bool has(const std::string& name) const { return find(name) != nullptr; }
+  void set(const std::string& name, ParamValue v);
+  const std::vector<Entry>& all() const { return values_; }
 
  private:
-  std::map<std::string, ParamValue> values_;
+  const ParamValue* find(const std::string& name) const;
+  std::vector<Entry> values_;
 };
 
 // Applies defaults then overrides; unknown keys and bad values are

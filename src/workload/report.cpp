@@ -154,6 +154,19 @@ void from_json(const nlohmann::json& j, WorkerReport& r) {
   }
 }
 
+void copy_arrays(const ReportArrays& a, WorkerReport& r) {
+  r.wake_latencies_ns.assign(a.wake_latencies_ns.begin(), a.wake_latencies_ns.end());
+  r.iteration_costs_ns.assign(a.iteration_costs_ns.begin(), a.iteration_costs_ns.end());
+  r.migrations.assign(a.migrations.begin(), a.migrations.end());
+  r.largest_gaps.assign(a.largest_gaps.begin(), a.largest_gaps.end());
+  if (a.cpus_used != nullptr) {
+    r.cpus_used.clear();
+    for (int c = 0; c < CPU_SETSIZE; ++c) {
+      if (CPU_ISSET(c, a.cpus_used)) r.cpus_used.insert(c);
+    }
+  }
+}
+
 WorkerReport make_sentinel(size_t worker_index, size_t group_idx, pid_t tid,
                            const std::string& work_type, ExitInfo info) {
   WorkerReport r;

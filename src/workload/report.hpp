@@ -2,13 +2,16 @@
 // Crosses the report pipe as CBOR; JSON field names are the public schema.
 #pragma once
 
+#include <sched.h>
 #include <sys/types.h>
 
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -87,9 +90,31 @@ std::string to_string(const ExitInfo& e);
 // "exited", "signaled", "timed_out", "wait_failed", "panicked".
 const char* exit_kind_text(ExitInfo::Kind k);
 
+// One report as the wire encoder reads it: the scalars, strings and maps of
+// a WorkerReport plus its variable-length arrays, which need not live in it.
+// A forked worker encodes straight from its telemetry's buffers (see
+// Telemetry::arrays), so nothing is copied or allocated on its way out.
+struct ReportArrays {
+  std::span<const uint64_t> wake_latencies_ns;
+  std::span<const uint64_t> iteration_costs_ns;
+  std::span<const Migration> migrations;
+  std::span<const Gap> largest_gaps;     // longest first
+  const cpu_set_t* cpus_used = nullptr;  // null: the report's own cpus_used
+};
+struct ReportRef {
+  const WorkerReport* report = nullptr;  // its four arrays above are not read
+  std::string_view work_type;
+  ReportArrays arrays;
+};
+// Everything from the report itself.
+ReportRef ref_to(const WorkerReport& r);
+// Copies the arrays into the report's own containers (replacing them).
+void copy_arrays(const ReportArrays& a, WorkerReport& r);
+
 // The wire form (report_cbor.cpp): a CBOR array of to_json-shaped maps.
 // write_reports streams it without allocating; encode_reports collects it.
-void write_reports(CborSink& sink, const WorkerReport* reports, size_t count);
+void write_reports(CborSink& sink, const ReportRef* reports, size_t count);
+std::vector<uint8_t> encode_reports(const ReportRef* reports, size_t count);
 std::vector<uint8_t> encode_reports(const std::vector<WorkerReport>& reports);
 Result<std::vector<WorkerReport>> decode_reports(const uint8_t* data, size_t size);
 

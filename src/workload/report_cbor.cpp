@@ -1,7 +1,8 @@
 // The report's wire form: CBOR written field by field straight from a
 // WorkerReport, with no JSON tree and no heap. A forked worker encodes its
-// report on the way out; every page or code window it touches there costs a
-// page fault in that child, so this path stays small. The keys and values
+// report on the way out, straight from its telemetry's buffers (ReportRef);
+// every page or code window it touches there costs a page fault in that
+// child, so this path stays small. The keys and values
 // are exactly to_json's (a unit test decodes both and compares), and the
 // parent decodes with nlohmann::json::from_cbor + from_json.
 #include <charconv>
@@ -16,27 +17,53 @@ namespace {
 
 constexpr uint64_t kReportKeys = 33;
 
-KTSTR_WORKER_PATH void write_u64s(CborWriter& w, const std::vector<uint64_t>& v) {
+KTSTR_WORKER_PATH void write_u64s(CborWriter& w, std::span<const uint64_t> v) {
   w.array(v.size());
   for (uint64_t x : v) w.uint(x);
 }
 
-KTSTR_WORKER_PATH void write_report(CborWriter& w, const WorkerReport& r) {
+// CPU numbers of a mask in ascending order. Bits are counted by hand: both
+// CPU_COUNT and __builtin_popcount (without -mpopcnt) are library calls,
+// i.e. one more code window for a forked worker to fault in.
+KTSTR_WORKER_PATH void write_cpu_mask(CborWriter& w, const cpu_set_t& mask) {
+  constexpr size_t kWordBits = 8 * sizeof(unsigned long);
+  const auto* words = reinterpret_cast<const unsigned long*>(&mask);
+  constexpr size_t kWords = sizeof mask / sizeof(unsigned long);
+  size_t count = 0;
+  for (size_t i = 0; i < kWords; ++i) {
+    for (unsigned long bits = words[i]; bits != 0; bits &= bits - 1) ++count;
+  }
+  w.array(count);
+  for (size_t i = 0; i < kWords; ++i) {
+    for (unsigned long bits = words[i]; bits != 0; bits &= bits - 1) {
+      w.sint(static_cast<int64_t>(i * kWordBits) + __builtin_ctzl(bits));
+    }
+  }
+}
+
+KTSTR_WORKER_PATH void write_report(CborWriter& w, const ReportRef& ref) {
+  const WorkerReport& r = *ref.report;
+  const ReportArrays& a = ref.arrays;
   w.map(kReportKeys);
   w.key("tid").sint(r.tid);
   w.key("worker_index").uint(r.worker_index);
   w.key("group_idx").uint(r.group_idx);
-  w.key("work_type").text(r.work_type);
+  w.key("work_type").text(ref.work_type);
   w.key("work_units").uint(r.work_units);
   w.key("iterations").uint(r.iterations);
   w.key("cpu_time_ns").uint(r.cpu_time_ns);
   w.key("wall_time_ns").uint(r.wall_time_ns);
   w.key("off_cpu_ns").uint(r.off_cpu_ns);
   w.key("migration_count").uint(r.migration_count);
-  w.key("cpus_used").array(r.cpus_used.size());
-  for (int c : r.cpus_used) w.sint(c);
-  w.key("migrations").array(r.migrations.size());
-  for (const auto& m : r.migrations) {
+  w.key("cpus_used");
+  if (a.cpus_used != nullptr) {
+    write_cpu_mask(w, *a.cpus_used);
+  } else {
+    w.array(r.cpus_used.size());
+    for (int c : r.cpus_used) w.sint(c);
+  }
+  w.key("migrations").array(a.migrations.size());
+  for (const auto& m : a.migrations) {
     w.map(3);
     w.key("at_ns").uint(m.at_ns);
     w.key("from_cpu").sint(m.from_cpu);
@@ -45,17 +72,17 @@ KTSTR_WORKER_PATH void write_report(CborWriter& w, const WorkerReport& r) {
   w.key("max_gap_ms").real(r.max_gap_ms);
   w.key("max_gap_cpu").sint(r.max_gap_cpu);
   w.key("max_gap_at_ms").real(r.max_gap_at_ms);
-  w.key("largest_gaps").array(r.largest_gaps.size());
-  for (const auto& g : r.largest_gaps) {
+  w.key("largest_gaps").array(a.largest_gaps.size());
+  for (const auto& g : a.largest_gaps) {
     w.map(3);
     w.key("at_ns").uint(g.at_ns);
     w.key("duration_ns").uint(g.duration_ns);
     w.key("cpu").sint(g.cpu);
   }
   w.key("start_mono_ns").uint(r.start_mono_ns);
-  write_u64s(w.key("wake_latencies_ns"), r.wake_latencies_ns);
+  write_u64s(w.key("wake_latencies_ns"), a.wake_latencies_ns);
   w.key("wake_sample_total").uint(r.wake_sample_total);
-  write_u64s(w.key("iteration_costs_ns"), r.iteration_costs_ns);
+  write_u64s(w.key("iteration_costs_ns"), a.iteration_costs_ns);
   w.key("iteration_cost_sample_total").uint(r.iteration_cost_sample_total);
   w.key("schedstat_cpu_time_ns").uint(r.schedstat_cpu_time_ns);
   w.key("schedstat_run_delay_ns").uint(r.schedstat_run_delay_ns);
@@ -98,17 +125,30 @@ class VectorSink final : public CborSink {
 
 }  // namespace
 
-KTSTR_WORKER_PATH void write_reports(CborSink& sink, const WorkerReport* reports, size_t count) {
+ReportRef ref_to(const WorkerReport& r) {
+  return {&r, r.work_type,
+          ReportArrays{r.wake_latencies_ns, r.iteration_costs_ns, r.migrations, r.largest_gaps,
+                       nullptr}};
+}
+
+KTSTR_WORKER_PATH void write_reports(CborSink& sink, const ReportRef* reports, size_t count) {
   CborWriter w(sink);
   w.array(count);
   for (size_t i = 0; i < count; ++i) write_report(w, reports[i]);
 }
 
-std::vector<uint8_t> encode_reports(const std::vector<WorkerReport>& reports) {
+std::vector<uint8_t> encode_reports(const ReportRef* reports, size_t count) {
   std::vector<uint8_t> out;
   VectorSink sink(out);
-  write_reports(sink, reports.data(), reports.size());
+  write_reports(sink, reports, count);
   return out;
+}
+
+std::vector<uint8_t> encode_reports(const std::vector<WorkerReport>& reports) {
+  std::vector<ReportRef> refs;
+  refs.reserve(reports.size());
+  for (const auto& r : reports) refs.push_back(ref_to(r));
+  return encode_reports(refs.data(), refs.size());
 }
 
 Result<std::vector<WorkerReport>> decode_reports(const uint8_t* data, size_t size) {

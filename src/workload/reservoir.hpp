@@ -1,9 +1,11 @@
 // Fixed-capacity uniform sample of a stream (Vitter's Algorithm R) that
-// also keeps the true number of values offered.
+// also keeps the true number of values offered. The samples live in storage
+// the caller provides (Telemetry's mapping): adding never allocates.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
-#include <vector>
+#include <span>
 
 namespace ktstr::workload {
 
@@ -11,22 +13,22 @@ inline constexpr size_t kReservoirCap = 100000;
 
 class Reservoir {
  public:
-  explicit Reservoir(size_t cap = kReservoirCap, uint64_t seed = 0x9e3779b97f4a7c15ULL)
-      : cap_(cap), rng_(seed | 1) {}
+  // `storage` has room for `cap` values and outlives the reservoir.
+  Reservoir(uint64_t* storage, size_t cap, uint64_t seed = 0x9e3779b97f4a7c15ULL)
+      : data_(storage), cap_(cap), rng_(seed | 1) {}
 
   void add(uint64_t v) {
     ++total_;
-    if (samples_.size() < cap_) {
-      samples_.push_back(v);
+    if (size_ < cap_) {
+      data_[size_++] = v;
       return;
     }
     // Keep the new value with probability cap/total, replacing a uniform slot.
-    uint64_t j = next() % total_;
-    if (j < cap_) samples_[j] = v;
+    const uint64_t j = next() % total_;
+    if (j < cap_) data_[j] = v;
   }
   uint64_t total() const { return total_; }
-  const std::vector<uint64_t>& samples() const { return samples_; }
-  std::vector<uint64_t> take() { return std::move(samples_); }
+  std::span<const uint64_t> samples() const { return {data_, size_}; }
 
  private:
   uint64_t next() {  // xorshift64*: cheap, no syscalls, good enough for sampling
@@ -35,10 +37,11 @@ class Reservoir {
     rng_ ^= rng_ >> 27;
     return rng_ * 0x2545f4914f6cdd1dULL;
   }
+  uint64_t* data_;
   size_t cap_;
   uint64_t rng_;
   uint64_t total_ = 0;
-  std::vector<uint64_t> samples_;
+  size_t size_ = 0;
 };
 
 }  // namespace ktstr::workload

@@ -23,6 +23,7 @@ Result<std::shared_ptr<SharedResources>> allocate_resources(std::vector<GroupPla
   auto res = std::make_shared<SharedResources>();
   (void)numa_telemetry_enabled();  // cache before fork: children inherit the answer
   for (const auto& g : plans) res->total_workers += g.num_workers;
+  res->cap_sys_nice = geteuid() == 0;
   auto counters = SharedMapping::create(std::max<size_t>(res->total_workers, 1) * 8);
   if (!counters) return unexpected(with_context(counters.error(), "iteration counters"));
   res->counters = std::move(*counters);
@@ -84,7 +85,7 @@ KTSTR_WORKER_PATH void fill_context(WorkerContext& ctx, const SharedResources& r
     ctx.pipes.push_back({p[0].get(), p[1].get()});
   }
   ctx.seed = 0x5eed0000ULL + slot.worker_index * 7919ULL;
-  ctx.cap_sys_nice = geteuid() == 0;
+  ctx.cap_sys_nice = res.cap_sys_nice;
   ctx.cgroup_dir = res.cgroup_dir;
 }
 

@@ -2,16 +2,16 @@
 //
 // Hot-path calls (add_units, iteration) are inline and syscall-free except
 // for the checkpoint every kCheckpointUnits work units, which reads the CPU
-// (rseq/vDSO backed sched_getcpu) and the monotonic clock (vDSO).
+// (rseq) and the monotonic clock (vDSO).
 #pragma once
 
 #include <sched.h>
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 
 #include "util/clock.hpp"
-#include "util/unique_fd.hpp"
 #include "workload/report.hpp"
 #include "workload/reservoir.hpp"
 
@@ -26,13 +26,20 @@ inline constexpr size_t kMaxMigrationsKept = 10000;
 // in the parent before forking.
 bool numa_telemetry_enabled();
 
+// The worker's CPU right now: the kernel's rseq cpu_id field when glibc
+// registered rseq (a load, no call), else sched_getcpu(). -1 if unknown.
+int current_cpu();
+
 class Telemetry {
  public:
   // `iter_slot` is this worker's shared iteration counter (may be null).
-  explicit Telemetry(std::atomic<uint64_t>* iter_slot = nullptr, uint64_t seed = 1)
-      : iter_slot_(iter_slot),
-        wake_(kReservoirCap, seed * 2 + 1),
-        cost_(kReservoirCap, seed * 2 + 3) {}
+  // Maps the worker's sample buffers (address space only: pages are touched
+  // as samples arrive). No heap: a forked worker's telemetry never calls
+  // malloc, which would fault in the allocator's code and data.
+  explicit Telemetry(std::atomic<uint64_t>* iter_slot = nullptr, uint64_t seed = 1);
+  ~Telemetry();
+  Telemetry(const Telemetry&) = delete;
+  Telemetry& operator=(const Telemetry&) = delete;
 
   // Optional, before the start gate: acquires what begin() needs (the
   // schedstat fd) so the measured run starts without that cost.
@@ -62,9 +69,11 @@ class Telemetry {
   uint64_t iterations() const { return iterations_; }
   uint64_t start_ns() const { return start_ns_; }
 
-  // Ends the run: fills every measured field of `r` (tid, group and
-  // work-type fields are left to the caller).
-  void finish(WorkerReport& r);
+  // Ends the run: fills every measured scalar, map and warning of `r` (tid,
+  // group and work-type fields are left to the caller) and returns views of
+  // the sample, migration, gap and CPU arrays, valid while this object
+  // lives: encode them in place (ReportRef) or copy_arrays() them into `r`.
+  ReportArrays finish(WorkerReport& r);
 
  private:
   void checkpoint();
@@ -78,21 +87,25 @@ class Telemetry {
   uint64_t start_cpu_ns_ = 0;
   uint64_t last_checkpoint_ns_ = 0;
   int cpu_ = -1;
+  void* buffers_ = nullptr;  // the mapping behind migrations_ and both reservoirs
+  size_t buffer_bytes_ = 0;
   uint64_t migration_count_ = 0;
-  std::vector<Migration> migrations_;
-  cpu_set_t cpus_used_{};  // a set only in finish(): no allocation while running
+  Migration* migrations_ = nullptr;  // kMaxMigrationsKept slots in buffers_
+  size_t migrations_kept_ = 0;
+  cpu_set_t cpus_used_{};
   uint64_t max_gap_ns_ = 0;
   int max_gap_cpu_ = -1;
   uint64_t max_gap_at_ns_ = 0;
-  std::vector<Gap> gaps_;      // min-heap by duration, at most kLargestGapsKept
-  uint64_t gap_floor_ns_ = 0;  // smallest kept gap once the heap is full
+  std::array<Gap, kLargestGapsKept> gaps_{};  // the longest so far, unordered
+  size_t gaps_kept_ = 0;
+  uint64_t gap_floor_ns_ = 0;  // shortest kept gap once all slots are used
   Reservoir wake_;
   Reservoir cost_;
   bool messenger_ = false;
   std::map<std::string, double> extra_;
   std::vector<std::string> warnings_;
   uint64_t sched_cpu0_ = 0, sched_delay0_ = 0, sched_count0_ = 0;
-  UniqueFd schedstat_fd_;  // open only while the first read succeeded
+  int schedstat_fd_ = -1;  // open only while the first read succeeded
   uint64_t vmstat_migrated0_ = 0;
 };
 

@@ -69,13 +69,19 @@ Status start_thread_workers(HandleState& st) {
         ctx.stop = &sh->stop;
         ctx.thread_mode = true;
         try {
-          sh->report = run_worker(ctx, res->plans[sh->slot.group_idx], [&] {
+          auto gate = [&] {
             sh->tid.store(ctx.tid, std::memory_order_release);
             if (!wait_thread_start(start.get(), sh->stop)) return false;
             running->fetch_add(1, std::memory_order_release);
             sys::futex_wake(running.get(), 1, false);
             return true;
-          });
+          };
+          WorkerReport r;
+          r.work_type = ctx.type->name;
+          if (auto arrays = run_worker(ctx, res->plans[sh->slot.group_idx], start_gate(gate), r)) {
+            copy_arrays(*arrays, r);
+            sh->report = std::move(r);
+          }
         } catch (const std::exception& e) {
           sh->panic = e.what();
         } catch (...) {

@@ -33,8 +33,10 @@ struct WorkTypeDef {
   std::string restriction;         // why a mode is refused, shown in errors and listings
   std::vector<std::string> needs;  // capabilities it degrades without: cap_sys_nice, numa, smt...
   // The loop. Runs until ctx.stopped(); applies nothing itself (settings are
-  // applied before), uses ctx.tel for all accounting.
-  std::function<void(WorkerContext&)> run;
+  // applied before), uses ctx.tel for all accounting. A plain function
+  // (std::function's invoker would be one more code window for a forked
+  // worker to fault in).
+  void (*run)(WorkerContext&) = nullptr;
 };
 
 class WorkTypeRegistry {

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "sys/sched.hpp"
+#include "util/raw_syscall.hpp"
 #include "util/worker_path.hpp"
 
 namespace ktstr::workload {
@@ -97,9 +98,10 @@ KTSTR_WORKER_PATH void apply_worker_settings(const GroupPlan& g, const std::opti
     cpu_set_t set;
     CPU_ZERO(&set);
     for (int c : *cpus) CPU_SET(c, &set);
-    if (sched_setaffinity(0, sizeof set, &set) != 0) {
+    // Inline: a forked worker then maps no libc code for it.
+    if (const long rc = raw_syscall(SYS_sched_setaffinity, 0, sizeof set, raw_arg(&set)); rc < 0) {
       r.affinity_error = fmt::format("sched_setaffinity({}) failed: {}", format_cpu_list(*cpus),
-                                     std::strerror(errno));
+                                     std::strerror(static_cast<int>(-rc)));
     }
   }
   apply_policy(s.sched_policy, r);
@@ -119,32 +121,24 @@ KTSTR_WORKER_PATH void apply_worker_settings(const GroupPlan& g, const std::opti
   }
 }
 
-KTSTR_WORKER_PATH WorkerReport run_worker_loop(WorkerContext& ctx, WorkerReport report) {
-  ctx.tel->begin();
-  ctx.type->run(ctx);
-  ctx.tel->finish(report);
-  return report;
-}
-
-KTSTR_WORKER_PATH std::optional<WorkerReport> run_worker(WorkerContext& ctx, const GroupPlan& g,
-                                                         const std::function<bool()>& wait_start) {
-  WorkerReport report;
+KTSTR_WORKER_PATH std::optional<ReportArrays> run_worker(WorkerContext& ctx, const GroupPlan& g,
+                                                         StartGate gate, WorkerReport& report) {
   report.worker_index = ctx.worker_index;
   report.group_idx = g.group_idx;
-  report.work_type = g.def->name;
   ctx.tid = sys::gettid();
   report.tid = ctx.tid;
   apply_worker_settings(g, g.worker_cpus[ctx.worker_index_in_group], report);
-  if (!wait_start()) return std::nullopt;
+  if (!gate.wait(gate.arg)) return std::nullopt;
   // Read after the start gate: the scenario engine moves workers into their
   // cgroup (changing the mask through the cpuset) before releasing them.
-  // Through syscall(2), which the child has already paged in (gettid):
-  // glibc's wrapper would be one more code window to fault in.
   CPU_ZERO(&ctx.allowed_mask);
-  if (syscall(SYS_sched_getaffinity, 0, sizeof ctx.allowed_mask, &ctx.allowed_mask) <= 0) {
+  if (raw_syscall(SYS_sched_getaffinity, 0, sizeof ctx.allowed_mask, raw_arg(&ctx.allowed_mask)) <=
+      0) {
     CPU_ZERO(&ctx.allowed_mask);
   }
-  return run_worker_loop(ctx, std::move(report));
+  ctx.tel->begin();
+  ctx.type->run(ctx);
+  return ctx.tel->finish(report);
 }
 
 }  // namespace ktstr::workload

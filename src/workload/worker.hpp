@@ -2,7 +2,6 @@
 // work-type loop with telemetry, produce the report.
 #pragma once
 
-#include <functional>
 #include <optional>
 
 #include "workload/admission.hpp"
@@ -18,14 +17,28 @@ namespace ktstr::workload {
 void apply_worker_settings(const GroupPlan& g, const std::optional<CpuSet>& cpus,
                            WorkerReport& report);
 
-// Runs ctx.type->run with telemetry begun now; returns the finished report.
-// `report` carries anything recorded before (settings warnings).
-WorkerReport run_worker_loop(WorkerContext& ctx, WorkerReport report);
+// Where a worker waits after its settings are applied until it may run;
+// `wait(arg)` returning false means give up without running. A plain
+// function pointer, not std::function: a forked worker calls it, and
+// std::function's invoker would be code outside the worker path.
+struct StartGate {
+  bool (*wait)(void* arg) = nullptr;
+  void* arg = nullptr;
+};
 
-// Applies settings, fills ctx fields derived from them, waits on
-// `wait_start` (returns false: give up without running), runs the loop.
+// A gate that calls `f()` (which must outlive the gate).
+template <class F>
+StartGate start_gate(F& f) {
+  return {[](void* a) { return (*static_cast<F*>(a))(); }, &f};
+}
+
+// Applies settings, fills ctx fields derived from them, waits at `gate`,
+// then runs ctx.type->run with telemetry begun at the gate. Returns nothing
+// when the gate gave up. Otherwise `report` holds its identity fields, any
+// settings warnings and every measured scalar, and the result views the
+// arrays still held by ctx.tel (encode them with the report, or copy_arrays).
 // Used by fork children, thread workers and pcomm threads alike.
-std::optional<WorkerReport> run_worker(WorkerContext& ctx, const GroupPlan& g,
-                                       const std::function<bool()>& wait_start);
+std::optional<ReportArrays> run_worker(WorkerContext& ctx, const GroupPlan& g, StartGate gate,
+                                       WorkerReport& report);
 
 }  // namespace ktstr::workload

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "util/cpu_list.hpp"
@@ -43,7 +44,7 @@ struct WorkerContext {
   // Kept raw: converting to a set costs allocations that most work types
   // never need (a fresh child pays a page fault per heap page it touches).
   cpu_set_t allowed_mask{};
-  std::string cgroup_dir;  // the worker's cgroup directory, "" when none
+  std::string_view cgroup_dir;  // the worker's cgroup directory, "" when none
   bool cap_sys_nice = false;
   uint64_t seed = 1;  // per-worker seed for work-type randomness
 

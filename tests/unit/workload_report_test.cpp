@@ -17,7 +17,8 @@ namespace ktstr::workload {
 namespace {
 
 TEST(Reservoir, KeepsEverythingUnderTheCap) {
-  Reservoir r(100);
+  std::vector<uint64_t> storage(100);
+  Reservoir r(storage.data(), storage.size());
   for (uint64_t i = 0; i < 50; ++i) r.add(i);
   EXPECT_EQ(r.total(), 50u);
   ASSERT_EQ(r.samples().size(), 50u);
@@ -25,7 +26,8 @@ TEST(Reservoir, KeepsEverythingUnderTheCap) {
 }
 
 TEST(Reservoir, CapsAndCountsTheTrueTotal) {
-  Reservoir r(1000);
+  std::vector<uint64_t> storage(1000);
+  Reservoir r(storage.data(), storage.size());
   for (uint64_t i = 0; i < 1'000'000; ++i) r.add(i);
   EXPECT_EQ(r.total(), 1'000'000u);
   EXPECT_EQ(r.samples().size(), 1000u);
@@ -34,7 +36,8 @@ TEST(Reservoir, CapsAndCountsTheTrueTotal) {
 TEST(Reservoir, SampleIsUniform) {
   // 200k values in 10 equal buckets, cap 10k: each bucket should hold ~1000
   // samples; a chi-square with 9 dof above 27.9 has p < 0.001.
-  Reservoir r(10000, 42);
+  std::vector<uint64_t> storage(10000);
+  Reservoir r(storage.data(), storage.size(), 42);
   const uint64_t n = 200000;
   for (uint64_t i = 0; i < n; ++i) r.add(i);
   std::vector<double> buckets(10, 0);
@@ -136,10 +139,11 @@ TEST(Report, FdWriterStreamsLargeReservoirs) {
     ssize_t n;
     while ((n = ::read(fds[0], buf, sizeof buf)) > 0) got.insert(got.end(), buf, buf + n);
   });
+  const ReportRef ref = ref_to(r);
   CborCounter counter;
-  write_reports(counter, &r, 1);
+  write_reports(counter, &ref, 1);
   CborFdWriter out(fds[1]);
-  write_reports(out, &r, 1);
+  write_reports(out, &ref, 1);
   EXPECT_TRUE(out.flush());
   ::close(fds[1]);
   reader.join();

@@ -31,7 +31,7 @@
 namespace ktstr::workload {
 namespace {
 
-std::string churn_dir(const std::string& home, size_t i) {
+std::string churn_dir(std::string_view home, size_t i) {
   return fmt::format("{}_churn_{}", home, i);
 }
 
@@ -89,7 +89,7 @@ void run_cgroup_churn(WorkerContext& ctx) {
     ctx.tel->iteration();
   }
   // Back home, so the churn cgroups can be removed right after the run.
-  if (moves > 0 && !write_file(ctx.cgroup_dir + "/cgroup.procs", tid)) {
+  if (moves > 0 && !write_file(std::string(ctx.cgroup_dir) + "/cgroup.procs", tid)) {
     ctx.tel->warn(fmt::format("cgroup_churn: could not move back into {}", ctx.cgroup_dir));
   }
   ctx.tel->set_extra("moves", static_cast<double>(moves));

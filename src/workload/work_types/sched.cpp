@@ -102,7 +102,7 @@ pid_t parent_of(pid_t pid) {
 std::vector<pid_t> find_siblings(const WorkerContext& ctx, pid_t self, pid_t parent) {
   std::vector<pid_t> candidates;
   if (!ctx.cgroup_dir.empty()) {
-    if (auto text = read_file(ctx.cgroup_dir + "/cgroup.procs")) {
+    if (auto text = read_file(std::string(ctx.cgroup_dir) + "/cgroup.procs")) {
       candidates = parse_pid_list(*text);
     }
   } else {

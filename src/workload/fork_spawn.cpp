@@ -198,11 +198,57 @@ Result<std::array<int, 2>> make_report_pipe() {
   return std::array<int, 2>{r[0], r[1]};
 }
 
-// Forks one child running `body`; registers it in st.children.
+// A forked child the parent has not yet recorded in st.children.
+struct Forked {
+  pid_t pid;
+  int report_r;
+  size_t slot_begin;
+};
+
+// Records forks in HandleState::children in batches. Every page the parent
+// writes after a fork() is a copy-on-write fault (the child shares it until
+// then), and appending to st.children writes two heap pages per fork (the
+// element and the vector's end pointer). A batch lives on the stack, which
+// fork_one writes anyway; a flush is one pass per batch. The destructor
+// flushes too, so an error return leaves every child where the handle's
+// teardown finds it. st.children is reserved up front: no reallocation.
+class ForkBatch {
+ public:
+  explicit ForkBatch(HandleState& st) : st_(st) {}
+  ForkBatch(const ForkBatch&) = delete;
+  ForkBatch& operator=(const ForkBatch&) = delete;
+  ~ForkBatch() { flush(); }
+  void add(const Forked& f, size_t slot_count, bool container) {
+    pending_[n_++] = f;
+    slot_count_ = slot_count;
+    container_ = container;
+    if (n_ == pending_.size()) flush();
+  }
+  void flush() {
+    for (size_t i = 0; i < n_; ++i) {
+      ForkedChild& c = st_.children.emplace_back();
+      c.pid = pending_[i].pid;
+      c.report_r.reset(pending_[i].report_r);
+      c.slot_begin = pending_[i].slot_begin;
+      c.slot_count = slot_count_;
+      c.container = container_;
+    }
+    n_ = 0;
+  }
+
+ private:
+  HandleState& st_;
+  std::array<Forked, 32> pending_{};
+  size_t n_ = 0;
+  size_t slot_count_ = 1;
+  bool container_ = false;
+};
+
+// Forks one child running `body`; records it in `batch`.
 // The child returns from fork() in here and runs `body` from it: worker path.
 template <class Body>
-KTSTR_WORKER_PATH Status fork_one(HandleState& st, size_t slot_begin, size_t slot_count,
-                                  bool container, Body body) {
+KTSTR_WORKER_PATH Status fork_one(HandleState& st, ForkBatch& batch, size_t slot_begin,
+                                  size_t slot_count, bool container, Body body) {
   auto report = make_report_pipe();
   if (!report) return unexpected(report.error());
   const auto [report_r, report_w] = *report;
@@ -235,12 +281,7 @@ KTSTR_WORKER_PATH Status fork_one(HandleState& st, size_t slot_begin, size_t slo
         "workers");
   }
   setpgid(pid, pid);  // also done in the child: whichever runs first wins
-  ForkedChild& c = st.children.emplace_back();
-  c.pid = pid;
-  c.report_r.reset(report_r);
-  c.slot_begin = slot_begin;
-  c.slot_count = slot_count;
-  c.container = container;
+  batch.add({pid, report_r, slot_begin}, slot_count, container);
   return {};
 }
 
@@ -249,8 +290,9 @@ KTSTR_WORKER_PATH Status fork_one(HandleState& st, size_t slot_begin, size_t slo
 KTSTR_WORKER_PATH Status fork_workers(HandleState& st) {
   KTSTR_TRY(prepare_fork(st));
   st.children.reserve(st.slots.size());
+  ForkBatch batch(st);
   for (size_t i = 0; i < st.slots.size(); ++i) {
-    KTSTR_TRY(fork_one(st, i, 1, false, [&st, i](int start_r, int report_w) {
+    KTSTR_TRY(fork_one(st, batch, i, 1, false, [&st, i](int start_r, int report_w) {
       plain_child_main(st, st.slots[i], start_r, report_w);
     }));
   }
@@ -267,7 +309,9 @@ Status fork_pcomm_container(HandleState& st, const std::string& pcomm, std::opti
                             std::optional<uint32_t> gid) {
   if (st.res->total_workers == 0) return {};
   KTSTR_TRY(prepare_fork(st));
-  return fork_one(st, 0, st.slots.size(), true, [&](int start_r, int report_w) {
+  st.children.reserve(1);
+  ForkBatch batch(st);
+  return fork_one(st, batch, 0, st.slots.size(), true, [&](int start_r, int report_w) {
     container_main(st, pcomm, uid, gid, st.slots, start_r, report_w);
   });
 }

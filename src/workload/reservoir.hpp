@@ -1,6 +1,7 @@
 // Fixed-capacity uniform sample of a stream (Vitter's Algorithm R) that
 // also keeps the true number of values offered. The samples live in storage
-// the caller provides (Telemetry's mapping): adding never allocates.
+// the caller provides (Telemetry: a small array in itself, then a mapping),
+// so adding never allocates.
 #pragma once
 
 #include <cstddef>
@@ -28,7 +29,19 @@ class Reservoir {
     if (j < cap_) data_[j] = v;
   }
   uint64_t total() const { return total_; }
+  size_t size() const { return size_; }
+  size_t capacity() const { return cap_; }
+  // Full storage while every value offered is still kept: time to move to
+  // bigger storage (relocate) if there is to be any.
+  bool filling_full() const { return size_ == cap_ && total_ == size_; }
   std::span<const uint64_t> samples() const { return {data_, size_}; }
+  // Moves the kept values to `storage` (room for `cap` >= size() values);
+  // only while every value offered is kept, so the sample stays uniform.
+  void relocate(uint64_t* storage, size_t cap) {
+    for (size_t i = 0; i < size_; ++i) storage[i] = data_[i];
+    data_ = storage;
+    cap_ = cap;
+  }
 
  private:
   uint64_t next() {  // xorshift64*: cheap, no syscalls, good enough for sampling

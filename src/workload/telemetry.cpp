@@ -10,6 +10,8 @@
 #include "util/raw_syscall.hpp"
 #include "util/worker_path.hpp"
 
+#include <fmt/format.h>
+
 namespace ktstr::workload {
 namespace {
 
@@ -28,7 +30,6 @@ KTSTR_WORKER_PATH void* map_buffers() {
 }
 
 uint64_t* reservoir_storage(void* buffers, int which) {
-  if (buffers == nullptr) return nullptr;
   return reinterpret_cast<uint64_t*>(static_cast<char*>(buffers) + kMigrationBytes +
                                      static_cast<size_t>(which) * kReservoirBytes);
 }
@@ -60,17 +61,33 @@ KTSTR_WORKER_PATH int current_cpu() {
 
 KTSTR_WORKER_PATH Telemetry::Telemetry(std::atomic<uint64_t>* iter_slot, uint64_t seed)
     : iter_slot_(iter_slot),
-      buffers_(map_buffers()),
-      buffer_bytes_(buffers_ != nullptr ? kBufferBytes : 0),
-      migrations_(static_cast<Migration*>(buffers_)),
-      wake_(reservoir_storage(buffers_, 0), buffers_ != nullptr ? kReservoirCap : 0, seed * 2 + 1),
-      cost_(reservoir_storage(buffers_, 1), buffers_ != nullptr ? kReservoirCap : 0, seed * 2 + 3) {
-  if (buffers_ == nullptr) warn("telemetry buffers could not be mapped: no samples kept");
-}
+      wake_(wake_inline_.data(), kInlineSamples, seed * 2 + 1),
+      cost_(cost_inline_.data(), kInlineSamples, seed * 2 + 3) {}
 
 Telemetry::~Telemetry() {
-  if (buffers_ != nullptr) munmap(buffers_, buffer_bytes_);
+  if (buffers_ != nullptr) munmap(buffers_, kBufferBytes);
   if (schedstat_fd_ >= 0) raw_close(schedstat_fd_);
+}
+
+// Out of the worker path on purpose: runs at most once per worker, and
+// only in workers that record more than the inline arrays hold.
+void Telemetry::grow() {
+  if (grown_) return;
+  grown_ = true;
+  buffers_ = map_buffers();
+  if (buffers_ == nullptr) {
+    // The inline arrays stay: the reservoirs keep a uniform sample of
+    // kInlineSamples values and the migration list stops there.
+    warn(
+        fmt::format("telemetry buffers could not be mapped: samples capped at {}", kInlineSamples));
+    return;
+  }
+  auto* big = static_cast<Migration*>(buffers_);
+  for (size_t i = 0; i < migrations_kept_; ++i) big[i] = migrations_[i];
+  migrations_ = big;
+  migrations_cap_ = kMaxMigrationsKept;
+  wake_.relocate(reservoir_storage(buffers_, 0), kReservoirCap);
+  cost_.relocate(reservoir_storage(buffers_, 1), kReservoirCap);
 }
 
 KTSTR_WORKER_PATH void Telemetry::prepare() {
@@ -106,7 +123,8 @@ KTSTR_WORKER_PATH void Telemetry::checkpoint() {
   const int cpu = current_cpu();
   if (cpu != cpu_ && cpu >= 0) {
     ++migration_count_;
-    if (migrations_ != nullptr && migrations_kept_ < kMaxMigrationsKept) {
+    if (migrations_kept_ == migrations_cap_) grow();
+    if (migrations_kept_ < migrations_cap_) {
       migrations_[migrations_kept_++] = {now - start_ns_, cpu_, cpu};
     }
     if (cpu < CPU_SETSIZE) CPU_SET(cpu, &cpus_used_);

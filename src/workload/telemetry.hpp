@@ -33,9 +33,12 @@ int current_cpu();
 class Telemetry {
  public:
   // `iter_slot` is this worker's shared iteration counter (may be null).
-  // Maps the worker's sample buffers (address space only: pages are touched
-  // as samples arrive). No heap: a forked worker's telemetry never calls
-  // malloc, which would fault in the allocator's code and data.
+  // No heap: a forked worker's telemetry never calls malloc (which would
+  // fault in the allocator's code and data). The first samples and
+  // migrations go to small arrays inside this object; past those, one
+  // anonymous mapping holds the full-size arrays (address space only:
+  // pages are touched as samples arrive). A short-lived worker so never
+  // pays for a mapping.
   explicit Telemetry(std::atomic<uint64_t>* iter_slot = nullptr, uint64_t seed = 1);
   ~Telemetry();
   Telemetry(const Telemetry&) = delete;
@@ -55,8 +58,14 @@ class Telemetry {
     ++iterations_;
     if (iter_slot_ != nullptr) iter_slot_->store(iterations_, std::memory_order_relaxed);
   }
-  void wake_sample(uint64_t ns) { wake_.add(ns); }
-  void cost_sample(uint64_t ns) { cost_.add(ns); }
+  void wake_sample(uint64_t ns) {
+    if (wake_.filling_full()) grow();
+    wake_.add(ns);
+  }
+  void cost_sample(uint64_t ns) {
+    if (cost_.filling_full()) grow();
+    cost_.add(ns);
+  }
   // After a deliberate block (sleep, wait): the time blocked is not a
   // scheduling gap, so restart the gap clock.
   void after_block() { last_checkpoint_ns_ = mono_ns(); }
@@ -78,6 +87,11 @@ class Telemetry {
  private:
   void checkpoint();
   void keep_gap(uint64_t gap_ns, uint64_t at_ns, int cpu);
+  // Moves every array to the mapping (once; warns if it cannot be made).
+  void grow();
+
+  static constexpr size_t kInlineSamples = 64;
+  static constexpr size_t kInlineMigrations = 16;
 
   std::atomic<uint64_t>* iter_slot_;
   uint64_t units_ = 0;
@@ -87,10 +101,12 @@ class Telemetry {
   uint64_t start_cpu_ns_ = 0;
   uint64_t last_checkpoint_ns_ = 0;
   int cpu_ = -1;
-  void* buffers_ = nullptr;  // the mapping behind migrations_ and both reservoirs
-  size_t buffer_bytes_ = 0;
+  bool grown_ = false;       // grow() ran
+  void* buffers_ = nullptr;  // the mapping, once made
   uint64_t migration_count_ = 0;
-  Migration* migrations_ = nullptr;  // kMaxMigrationsKept slots in buffers_
+  std::array<Migration, kInlineMigrations> migrations_inline_{};
+  Migration* migrations_ = migrations_inline_.data();
+  size_t migrations_cap_ = kInlineMigrations;
   size_t migrations_kept_ = 0;
   cpu_set_t cpus_used_{};
   uint64_t max_gap_ns_ = 0;
@@ -99,6 +115,8 @@ class Telemetry {
   std::array<Gap, kLargestGapsKept> gaps_{};  // the longest so far, unordered
   size_t gaps_kept_ = 0;
   uint64_t gap_floor_ns_ = 0;  // shortest kept gap once all slots are used
+  std::array<uint64_t, kInlineSamples> wake_inline_{};
+  std::array<uint64_t, kInlineSamples> cost_inline_{};
   Reservoir wake_;
   Reservoir cost_;
   bool messenger_ = false;

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "util/worker_path.hpp"
 
@@ -26,6 +27,16 @@ class CborCounter final : public CborSink {
 
  private:
   uint64_t bytes_ = 0;
+};
+
+// Appends to a vector (for encoding in memory).
+class CborVectorSink final : public CborSink {
+ public:
+  explicit CborVectorSink(std::vector<uint8_t>& out) : out_(out) {}
+  void put(const uint8_t* data, size_t len) override { out_.insert(out_.end(), data, data + len); }
+
+ private:
+  std::vector<uint8_t>& out_;
 };
 
 // Buffers in place and writes full buffers to `fd` with write_all (only

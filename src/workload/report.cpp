@@ -20,17 +20,13 @@ const char* exit_kind_text(ExitInfo::Kind k) {
   return "exited";
 }
 
-namespace {
-
-ExitInfo::Kind kind_from(const std::string& s) {
+ExitInfo::Kind exit_kind_from(std::string_view text) {
   for (auto k : {ExitInfo::Kind::kExited, ExitInfo::Kind::kSignaled, ExitInfo::Kind::kTimedOut,
                  ExitInfo::Kind::kWaitFailed, ExitInfo::Kind::kPanicked}) {
-    if (s == exit_kind_text(k)) return k;
+    if (text == exit_kind_text(k)) return k;
   }
   return ExitInfo::Kind::kExited;
 }
-
-}  // namespace
 
 std::string to_string(const ExitInfo& e) {
   switch (e.kind) {
@@ -149,7 +145,7 @@ void from_json(const nlohmann::json& j, WorkerReport& r) {
   r.exit_info.reset();
   if (j.contains("exit_info") && !j["exit_info"].is_null()) {
     const auto& e = j["exit_info"];
-    r.exit_info = ExitInfo{kind_from(e.at("kind").get<std::string>()), e.value("code", 0),
+    r.exit_info = ExitInfo{exit_kind_from(e.at("kind").get<std::string>()), e.value("code", 0),
                            e.value("message", std::string{})};
   }
 }

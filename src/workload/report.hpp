@@ -89,6 +89,8 @@ std::string to_string(const ExitInfo& e);
 
 // "exited", "signaled", "timed_out", "wait_failed", "panicked".
 const char* exit_kind_text(ExitInfo::Kind k);
+// The inverse; unknown text reads as kExited.
+ExitInfo::Kind exit_kind_from(std::string_view text);
 
 // One report as the wire encoder reads it: the scalars, strings and maps of
 // a WorkerReport plus its variable-length arrays, which need not live in it.

@@ -3,11 +3,12 @@
 // report on the way out, straight from its telemetry's buffers (ReportRef);
 // every page or code window it touches there costs a page fault in that
 // child, so this path stays small. The keys and values
-// are exactly to_json's (a unit test decodes both and compares), and the
-// parent decodes with nlohmann::json::from_cbor + from_json.
+// are exactly to_json's (a unit test decodes both and compares); the parent
+// decodes with CborReader straight into WorkerReports.
 #include <charconv>
-#include <nlohmann/json.hpp>
+#include <climits>
 
+#include "util/cbor_reader.hpp"
 #include "util/cbor_writer.hpp"
 #include "util/worker_path.hpp"
 #include "workload/report.hpp"
@@ -114,14 +115,169 @@ KTSTR_WORKER_PATH void write_report(CborWriter& w, const ReportRef& ref) {
   }
 }
 
-class VectorSink final : public CborSink {
- public:
-  explicit VectorSink(std::vector<uint8_t>& out) : out_(out) {}
-  void put(const uint8_t* data, size_t len) override { out_.insert(out_.end(), data, data + len); }
+// The parent's side: straight from the bytes into a WorkerReport (no JSON
+// tree: a report with full reservoirs is 200 000 numbers). Keys may come in
+// any order; unknown keys are skipped; absent ones keep their defaults.
+void read_u64s(CborReader& in, std::vector<uint64_t>& out) {
+  const uint64_t n = in.array();
+  out.clear();
+  out.reserve(static_cast<size_t>(n));
+  for (uint64_t i = 0; i < n && in.ok(); ++i) out.push_back(in.uint());
+}
 
- private:
-  std::vector<uint8_t>& out_;
-};
+int read_int(CborReader& in) {
+  const int64_t v = in.sint();
+  if (v < INT32_MIN || v > INT32_MAX) {
+    in.skip();  // leaves ok(); a CPU number out of int range is clamped below
+    return v < 0 ? INT32_MIN : INT32_MAX;
+  }
+  return static_cast<int>(v);
+}
+
+// Calls `field(key)` for each entry of a map; `field` reads the value and
+// returns false for a key it does not know (the value is then skipped).
+template <class Field>
+void read_map(CborReader& in, Field field) {
+  const uint64_t n = in.map();
+  for (uint64_t i = 0; i < n && in.ok(); ++i) {
+    const std::string_view key = in.text();
+    if (in.ok() && !field(key)) in.skip();
+  }
+}
+
+void read_report(CborReader& in, WorkerReport& r) {
+  read_map(in, [&](std::string_view k) {
+    if (k == "tid") {
+      r.tid = read_int(in);
+    } else if (k == "worker_index") {
+      r.worker_index = in.uint();
+    } else if (k == "group_idx") {
+      r.group_idx = in.uint();
+    } else if (k == "work_type") {
+      r.work_type = in.text();
+    } else if (k == "work_units") {
+      r.work_units = in.uint();
+    } else if (k == "iterations") {
+      r.iterations = in.uint();
+    } else if (k == "cpu_time_ns") {
+      r.cpu_time_ns = in.uint();
+    } else if (k == "wall_time_ns") {
+      r.wall_time_ns = in.uint();
+    } else if (k == "off_cpu_ns") {
+      r.off_cpu_ns = in.uint();
+    } else if (k == "migration_count") {
+      r.migration_count = in.uint();
+    } else if (k == "cpus_used") {
+      r.cpus_used.clear();
+      const uint64_t n = in.array();
+      for (uint64_t i = 0; i < n && in.ok(); ++i) r.cpus_used.insert(read_int(in));
+    } else if (k == "migrations") {
+      r.migrations.clear();
+      const uint64_t n = in.array();
+      for (uint64_t i = 0; i < n && in.ok(); ++i) {
+        Migration& m = r.migrations.emplace_back();
+        read_map(in, [&](std::string_view f) {
+          if (f == "at_ns")
+            m.at_ns = in.uint();
+          else if (f == "from_cpu")
+            m.from_cpu = read_int(in);
+          else if (f == "to_cpu")
+            m.to_cpu = read_int(in);
+          else
+            return false;
+          return true;
+        });
+      }
+    } else if (k == "max_gap_ms") {
+      r.max_gap_ms = in.real();
+    } else if (k == "max_gap_cpu") {
+      r.max_gap_cpu = read_int(in);
+    } else if (k == "max_gap_at_ms") {
+      r.max_gap_at_ms = in.real();
+    } else if (k == "largest_gaps") {
+      r.largest_gaps.clear();
+      const uint64_t n = in.array();
+      for (uint64_t i = 0; i < n && in.ok(); ++i) {
+        Gap& g = r.largest_gaps.emplace_back();
+        read_map(in, [&](std::string_view f) {
+          if (f == "at_ns")
+            g.at_ns = in.uint();
+          else if (f == "duration_ns")
+            g.duration_ns = in.uint();
+          else if (f == "cpu")
+            g.cpu = read_int(in);
+          else
+            return false;
+          return true;
+        });
+      }
+    } else if (k == "start_mono_ns") {
+      r.start_mono_ns = in.uint();
+    } else if (k == "wake_latencies_ns") {
+      read_u64s(in, r.wake_latencies_ns);
+    } else if (k == "wake_sample_total") {
+      r.wake_sample_total = in.uint();
+    } else if (k == "iteration_costs_ns") {
+      read_u64s(in, r.iteration_costs_ns);
+    } else if (k == "iteration_cost_sample_total") {
+      r.iteration_cost_sample_total = in.uint();
+    } else if (k == "schedstat_cpu_time_ns") {
+      r.schedstat_cpu_time_ns = in.uint();
+    } else if (k == "schedstat_run_delay_ns") {
+      r.schedstat_run_delay_ns = in.uint();
+    } else if (k == "schedstat_run_count") {
+      r.schedstat_run_count = in.uint();
+    } else if (k == "schedstat_available") {
+      r.schedstat_available = in.boolean();
+    } else if (k == "completed") {
+      r.completed = in.boolean();
+    } else if (k == "numa_pages") {
+      r.numa_pages.clear();
+      read_map(in, [&](std::string_view node) {
+        int id = 0;
+        const auto [end, ec] = std::from_chars(node.data(), node.data() + node.size(), id);
+        const uint64_t pages = in.uint();
+        if (ec == std::errc() && end == node.data() + node.size()) r.numa_pages[id] = pages;
+        return true;
+      });
+    } else if (k == "vmstat_numa_pages_migrated") {
+      r.vmstat_numa_pages_migrated = in.uint();
+    } else if (k == "is_messenger") {
+      r.is_messenger = in.boolean();
+    } else if (k == "affinity_error") {
+      r.affinity_error = in.text();
+    } else if (k == "warnings") {
+      r.warnings.clear();
+      const uint64_t n = in.array();
+      for (uint64_t i = 0; i < n && in.ok(); ++i) r.warnings.emplace_back(in.text());
+    } else if (k == "extra") {
+      r.extra.clear();
+      read_map(in, [&](std::string_view name) {
+        r.extra[std::string(name)] = in.real();
+        return true;
+      });
+    } else if (k == "exit_info") {
+      r.exit_info.reset();
+      if (in.null()) return true;
+      ExitInfo e;
+      read_map(in, [&](std::string_view f) {
+        if (f == "kind")
+          e.kind = exit_kind_from(in.text());
+        else if (f == "code")
+          e.code = read_int(in);
+        else if (f == "message")
+          e.message = in.text();
+        else
+          return false;
+        return true;
+      });
+      r.exit_info = std::move(e);
+    } else {
+      return false;
+    }
+    return true;
+  });
+}
 
 }  // namespace
 
@@ -139,7 +295,7 @@ KTSTR_WORKER_PATH void write_reports(CborSink& sink, const ReportRef* reports, s
 
 std::vector<uint8_t> encode_reports(const ReportRef* reports, size_t count) {
   std::vector<uint8_t> out;
-  VectorSink sink(out);
+  CborVectorSink sink(out);
   write_reports(sink, reports, count);
   return out;
 }
@@ -152,17 +308,16 @@ std::vector<uint8_t> encode_reports(const std::vector<WorkerReport>& reports) {
 }
 
 Result<std::vector<WorkerReport>> decode_reports(const uint8_t* data, size_t size) {
-  auto j = nlohmann::json::from_cbor(data, data + size, true, false);
-  if (j.is_discarded() || !j.is_array()) {
-    return make_error(ErrorKind::kRuntime, "worker report is not a CBOR array");
-  }
+  CborReader in(data, size);
   std::vector<WorkerReport> out;
-  out.reserve(j.size());
-  try {
-    for (const auto& e : j) out.push_back(e.get<WorkerReport>());
-  } catch (const nlohmann::json::exception& ex) {
-    return make_error(ErrorKind::kRuntime, fmt::format("worker report field error: {}", ex.what()));
+  const uint64_t n = in.array();
+  if (!in.ok()) return make_error(ErrorKind::kRuntime, "worker report: " + in.error());
+  out.reserve(static_cast<size_t>(n));
+  for (uint64_t i = 0; i < n && in.ok(); ++i) read_report(in, out.emplace_back());
+  if (in.ok() && !in.at_end()) {
+    return make_error(ErrorKind::kRuntime, "worker report: bytes after the report array");
   }
+  if (!in.ok()) return make_error(ErrorKind::kRuntime, "worker report: " + in.error());
   return out;
 }
 

@@ -54,6 +54,11 @@ class Telemetry {
     units_ += n;
     if (units_ >= next_checkpoint_) checkpoint();
   }
+  // Writes the shared iteration counter's current value back: maps its page
+  // before the run (see run_worker).
+  void iteration_slot_touch() {
+    if (iter_slot_ != nullptr) iter_slot_->store(iterations_, std::memory_order_relaxed);
+  }
   void iteration() {
     ++iterations_;
     if (iter_slot_ != nullptr) iter_slot_->store(iterations_, std::memory_order_relaxed);

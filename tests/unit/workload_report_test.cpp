@@ -170,6 +170,85 @@ TEST(Report, FdWriterReportsAFailedWrite) {
   ::close(fds[1]);
 }
 
+// The parent's decoder gives back exactly what was encoded, every field.
+TEST(Report, DecoderReadsBackEveryField) {
+  WorkerReport r = sample_report();
+  r.cpu_time_ns = (1ULL << 40) + 3;
+  r.tid = -5;
+  r.migrations = {{1ULL << 33, -1, 7}, {2, 3, 4}};
+  r.largest_gaps = {{9, 70000, 1}, {3, 65535, -1}};
+  r.cpus_used = {0, 5, 1023};
+  r.wake_latencies_ns = {0, 23, 24, 255, 256, 65535, 65536, 0xffffffffULL, ~0ULL};
+  r.iteration_costs_ns = {7};
+  r.schedstat_available = true;
+  r.schedstat_cpu_time_ns = 11;
+  r.numa_pages = {{0, 12}, {17, 1ULL << 32}};
+  r.is_messenger = true;
+  r.affinity_error = "sched_setaffinity(9) failed";
+  r.warnings = {"nice 5 not applied", ""};
+  r.extra = {{"rps", -1.25}, {"zero", 0.0}, {"big", 1e300}};
+  r.exit_info = ExitInfo{ExitInfo::Kind::kSignaled, 9, "Killed"};
+  auto bytes = encode_reports({r, WorkerReport{}});
+  auto back = decode_reports(bytes.data(), bytes.size());
+  ASSERT_TRUE(back) << back.error().describe();
+  ASSERT_EQ(back->size(), 2u);
+  EXPECT_EQ(nlohmann::json((*back)[0]), nlohmann::json(r));
+  EXPECT_EQ(nlohmann::json((*back)[1]), nlohmann::json(WorkerReport{}));
+}
+
+// Keys in any order; unknown keys (with nested values) are skipped; absent
+// keys keep their defaults.
+TEST(Report, DecoderSkipsUnknownKeysInAnyOrder) {
+  std::vector<uint8_t> bytes;
+  CborVectorSink sink(bytes);
+  CborWriter w(sink);
+  w.array(1);
+  w.map(4);
+  w.key("work_units").uint(42);
+  w.key("from_the_future").map(1);
+  w.key("nested").array(2);
+  w.text("x");
+  w.real(1.5);
+  w.key("completed").boolean(true);
+  w.key("tid").sint(77);
+  auto back = decode_reports(bytes.data(), bytes.size());
+  ASSERT_TRUE(back) << back.error().describe();
+  ASSERT_EQ(back->size(), 1u);
+  EXPECT_EQ((*back)[0].work_units, 42u);
+  EXPECT_EQ((*back)[0].tid, 77);
+  EXPECT_TRUE((*back)[0].completed);
+  EXPECT_EQ((*back)[0].max_gap_cpu, -1);
+}
+
+// Every truncation and a mistyped field are errors naming the offset, never
+// a crash or a half-filled success; a count larger than the input is
+// refused before anything is sized by it.
+TEST(Report, DecoderRejectsTruncatedMistypedAndOversized) {
+  WorkerReport r = sample_report();
+  r.wake_latencies_ns = {1, 2, 3};
+  const auto bytes = encode_reports({r});
+  for (size_t n = 0; n < bytes.size(); ++n) {
+    auto back = decode_reports(bytes.data(), n);
+    EXPECT_FALSE(back) << "prefix of " << n << " bytes decoded";
+  }
+  auto extra = bytes;
+  extra.push_back(0xf6);
+  EXPECT_FALSE(decode_reports(extra.data(), extra.size()));
+
+  std::vector<uint8_t> mistyped = {0x81, 0xa1, 0x6a};  // [{"work_units": "x"}]
+  for (char c : std::string("work_units")) mistyped.push_back(static_cast<uint8_t>(c));
+  mistyped.insert(mistyped.end(), {0x61, 'x'});
+  auto bad = decode_reports(mistyped.data(), mistyped.size());
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("expected an unsigned integer at byte 13"), std::string::npos)
+      << bad.error().message;
+
+  const std::vector<uint8_t> huge = {0x9b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+  auto h = decode_reports(huge.data(), huge.size());
+  ASSERT_FALSE(h);
+  EXPECT_NE(h.error().message.find("array longer than the input"), std::string::npos);
+}
+
 TEST(Report, GarbageIsAnError) {
   std::vector<uint8_t> junk = {0xff, 0x00, 0x13};
   EXPECT_FALSE(decode_reports(junk.data(), junk.size()));

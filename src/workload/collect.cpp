@@ -52,11 +52,11 @@ void try_reap(ForkedChild& c) {
 
 // Waits for the children's report pipes. One epoll set for the whole
 // collection (a poll over all N pipes per event is quadratic in the number
-// of workers); a pipe leaves the set only at EOF.
+// of workers); a pipe leaves the set at EOF or once its report frame is in.
 class Pump {
  public:
   explicit Pump(HandleState& st)
-      : st_(st), ep_(epoll_create1(EPOLL_CLOEXEC)), eof_(st.children.size(), false) {
+      : st_(st), ep_(epoll_create1(EPOLL_CLOEXEC)), detached_(st.children.size(), false) {
     for (size_t i = 0; i < st_.children.size() && ep_; ++i) {
       epoll_event ev{};
       ev.events = EPOLLIN;
@@ -67,8 +67,8 @@ class Pump {
     }
   }
 
-  // Until `done(child)` holds for every child or the deadline passes. EOF
-  // counts as done (nothing more will come).
+  // Until `done(child)` holds for every child or the deadline passes. A
+  // child that left the set counts as done (nothing more will come).
   template <class Done>
   void run(uint64_t deadline_ns, Done done) {
     constexpr uint64_t kReapScanNs = 50'000'000;
@@ -78,7 +78,7 @@ class Pump {
     // A reaped child sends nothing more either (what it wrote is drained at
     // the end).
     auto over = [&](size_t i) {
-      return eof_[i] || st_.children[i].reaped || done(st_.children[i]);
+      return detached_[i] || st_.children[i].reaped || done(st_.children[i]);
     };
     auto settle = [&](size_t i) {
       if (!settled[i] && over(i)) {
@@ -104,9 +104,14 @@ class Pump {
         const auto i = static_cast<size_t>(events[static_cast<size_t>(k)].data.u64);
         auto& c = st_.children[i];
         if (!drain(c)) {
-          eof_[i] = true;
+          detached_[i] = true;
           epoll_ctl(ep_.get(), EPOLL_CTL_DEL, c.report_r.get(), nullptr);
           try_reap(c);
+        } else if (frame_complete(c)) {
+          // Nothing more is read from it: its EOF need not wake us (one
+          // wakeup fewer per worker while the others still report).
+          detached_[i] = true;
+          epoll_ctl(ep_.get(), EPOLL_CTL_DEL, c.report_r.get(), nullptr);
         }
         settle(i);
       }
@@ -127,7 +132,7 @@ class Pump {
  private:
   HandleState& st_;
   UniqueFd ep_;
-  std::vector<bool> eof_;
+  std::vector<bool> detached_;  // left the set: at EOF, or with its frame complete
 };
 
 ExitInfo classify(const ForkedChild& c, bool killed_by_us) {

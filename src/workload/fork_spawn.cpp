@@ -212,12 +212,27 @@ struct Forked {
 // fork_one writes anyway; a flush is one pass per batch. The destructor
 // flushes too, so an error return leaves every child where the handle's
 // teardown finds it. st.children is reserved up front: no reallocation.
+//
+// It also holds what every fork of the batch shares: the parent's pid (for
+// the child's orphan check) and SIGUSR1 blocked in the calling thread from
+// construction to destruction, so a child never takes SIGUSR1 before its
+// handler is installed (it unblocks the signal itself) — set once, not
+// twice per fork.
 class ForkBatch {
  public:
-  explicit ForkBatch(HandleState& st) : st_(st) {}
+  explicit ForkBatch(HandleState& st) : st_(st), parent_(getpid()) {
+    sigset_t block;
+    sigemptyset(&block);
+    sigaddset(&block, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &block, &old_mask_);
+  }
   ForkBatch(const ForkBatch&) = delete;
   ForkBatch& operator=(const ForkBatch&) = delete;
-  ~ForkBatch() { flush(); }
+  ~ForkBatch() {
+    flush();
+    pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
+  }
+  pid_t parent() const { return parent_; }
   void add(const Forked& f, size_t slot_count, bool container) {
     pending_[n_++] = f;
     slot_count_ = slot_count;
@@ -238,6 +253,8 @@ class ForkBatch {
 
  private:
   HandleState& st_;
+  const pid_t parent_;
+  sigset_t old_mask_{};
   std::array<Forked, 32> pending_{};
   size_t n_ = 0;
   size_t slot_count_ = 1;
@@ -260,18 +277,12 @@ KTSTR_WORKER_PATH Status fork_one(HandleState& st, ForkBatch& batch, size_t slot
   if (!container) append_unit_pipe_fds(*st.res, st.slots[slot_begin], keep);
   const ChildFds child_fds{&st.child_close_fds, container ? nullptr : &keep, st.start_w.get(),
                            report_r};
-  const pid_t parent = getpid();
-  sigset_t block, old;
-  sigemptyset(&block);
-  sigaddset(&block, SIGUSR1);
-  pthread_sigmask(SIG_BLOCK, &block, &old);
   pid_t pid = fork();
   if (pid == 0) {
-    child_prologue(parent, child_fds);
+    child_prologue(batch.parent(), child_fds);
     body(start_r, report_w);
   }
   int fork_errno = errno;
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
   ::close(report_w);
   if (pid < 0) {
     ::close(report_r);

@@ -145,6 +145,18 @@ void read_map(CborReader& in, Field field) {
   }
 }
 
+// An array of maps, one element of `out` per map; `field(element, key)`
+// reads the value of a key it knows and returns false for any other.
+template <class T, class Field>
+void read_records(CborReader& in, std::vector<T>& out, Field field) {
+  out.clear();
+  const uint64_t n = in.array();
+  for (uint64_t i = 0; i < n && in.ok(); ++i) {
+    T& e = out.emplace_back();
+    read_map(in, [&](std::string_view key) { return field(e, key); });
+  }
+}
+
 void read_report(CborReader& in, WorkerReport& r) {
   read_map(in, [&](std::string_view k) {
     if (k == "tid") {
@@ -172,22 +184,21 @@ void read_report(CborReader& in, WorkerReport& r) {
       const uint64_t n = in.array();
       for (uint64_t i = 0; i < n && in.ok(); ++i) r.cpus_used.insert(read_int(in));
     } else if (k == "migrations") {
-      r.migrations.clear();
-      const uint64_t n = in.array();
-      for (uint64_t i = 0; i < n && in.ok(); ++i) {
-        Migration& m = r.migrations.emplace_back();
-        read_map(in, [&](std::string_view f) {
-          if (f == "at_ns")
-            m.at_ns = in.uint();
-          else if (f == "from_cpu")
-            m.from_cpu = read_int(in);
-          else if (f == "to_cpu")
-            m.to_cpu = read_int(in);
-          else
-            return false;
+      read_records(in, r.migrations, [&](Migration& m, std::string_view f) {
+        if (f == "at_ns") {
+          m.at_ns = in.uint();
           return true;
-        });
-      }
+        }
+        if (f == "from_cpu") {
+          m.from_cpu = read_int(in);
+          return true;
+        }
+        if (f == "to_cpu") {
+          m.to_cpu = read_int(in);
+          return true;
+        }
+        return false;
+      });
     } else if (k == "max_gap_ms") {
       r.max_gap_ms = in.real();
     } else if (k == "max_gap_cpu") {
@@ -195,22 +206,21 @@ void read_report(CborReader& in, WorkerReport& r) {
     } else if (k == "max_gap_at_ms") {
       r.max_gap_at_ms = in.real();
     } else if (k == "largest_gaps") {
-      r.largest_gaps.clear();
-      const uint64_t n = in.array();
-      for (uint64_t i = 0; i < n && in.ok(); ++i) {
-        Gap& g = r.largest_gaps.emplace_back();
-        read_map(in, [&](std::string_view f) {
-          if (f == "at_ns")
-            g.at_ns = in.uint();
-          else if (f == "duration_ns")
-            g.duration_ns = in.uint();
-          else if (f == "cpu")
-            g.cpu = read_int(in);
-          else
-            return false;
+      read_records(in, r.largest_gaps, [&](Gap& g, std::string_view f) {
+        if (f == "at_ns") {
+          g.at_ns = in.uint();
           return true;
-        });
-      }
+        }
+        if (f == "duration_ns") {
+          g.duration_ns = in.uint();
+          return true;
+        }
+        if (f == "cpu") {
+          g.cpu = read_int(in);
+          return true;
+        }
+        return false;
+      });
     } else if (k == "start_mono_ns") {
       r.start_mono_ns = in.uint();
     } else if (k == "wake_latencies_ns") {
@@ -261,15 +271,19 @@ void read_report(CborReader& in, WorkerReport& r) {
       if (in.null()) return true;
       ExitInfo e;
       read_map(in, [&](std::string_view f) {
-        if (f == "kind")
+        if (f == "kind") {
           e.kind = exit_kind_from(in.text());
-        else if (f == "code")
+          return true;
+        }
+        if (f == "code") {
           e.code = read_int(in);
-        else if (f == "message")
+          return true;
+        }
+        if (f == "message") {
           e.message = in.text();
-        else
-          return false;
-        return true;
+          return true;
+        }
+        return false;
       });
       r.exit_info = std::move(e);
     } else {

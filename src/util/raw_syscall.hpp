@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 namespace ktstr {
 
@@ -43,12 +44,14 @@ inline long raw_syscall(long nr, long a = 0, long b = 0, long c = 0, long d = 0,
 
 #endif
 
+// A system-call argument register's value: pointers by address, integers
+// converted (sign-extended when signed).
 template <class T>
 inline long raw_arg(T v) {
-  if constexpr (sizeof(T) < sizeof(long)) {
-    return static_cast<long>(v);
+  if constexpr (std::is_pointer_v<T>) {
+    return reinterpret_cast<long>(v);
   } else {
-    return (long)v;  // NOLINT: pointers and 64-bit integers alike
+    return static_cast<long>(v);
   }
 }
 

@@ -136,7 +136,7 @@ KTSTR_WORKER_PATH [[gnu::noinline]] void prefault_run(const WorkerContext& ctx) 
     (void)*code;
   }
   ctx.tel->iteration_slot_touch();
-  constexpr size_t kStackBytes = 8 * 1024;
+  constexpr size_t kStackBytes = size_t{8} * 1024;
   unsigned char stack[kStackBytes];
   for (size_t i = 0; i < kStackBytes; i += 4096) {
     stack[i] = 0;

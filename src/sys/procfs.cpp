@@ -54,13 +54,9 @@ KTSTR_WORKER_PATH int open_thread_schedstat(pid_t tid) {
   char path[48] = "/proc/self/schedstat";
   if (tid != raw_getpid()) {
     constexpr std::string_view kTask = "/proc/self/task/", kFile = "/schedstat";
+    // Only threads take this branch, never a freshly forked worker.
     char* p = std::copy(kTask.begin(), kTask.end(), path);
-    char digits[16];
-    int n = 0;
-    for (auto t = static_cast<uint32_t>(tid); n == 0 || t != 0; t /= 10) {
-      digits[n++] = static_cast<char>('0' + t % 10);
-    }
-    while (n > 0) *p++ = digits[--n];
+    p = std::to_chars(p, path + sizeof path - kFile.size() - 1, tid).ptr;
     *std::copy(kFile.begin(), kFile.end(), p) = '\0';
   }
   const long fd = raw_syscall(SYS_openat, AT_FDCWD, raw_arg(path), O_RDONLY | O_CLOEXEC);

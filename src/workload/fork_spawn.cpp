@@ -202,7 +202,8 @@ Result<std::array<int, 2>> make_report_pipe() {
 struct Forked {
   pid_t pid;
   int report_r;
-  size_t slot_begin;
+  size_t slot_begin, slot_count;
+  bool container;
 };
 
 // Records forks in HandleState::children in batches. Every page the parent
@@ -233,10 +234,8 @@ class ForkBatch {
     pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
   }
   pid_t parent() const { return parent_; }
-  void add(const Forked& f, size_t slot_count, bool container) {
+  void add(const Forked& f) {
     pending_[n_++] = f;
-    slot_count_ = slot_count;
-    container_ = container;
     if (n_ == pending_.size()) flush();
   }
   void flush() {
@@ -245,8 +244,8 @@ class ForkBatch {
       c.pid = pending_[i].pid;
       c.report_r.reset(pending_[i].report_r);
       c.slot_begin = pending_[i].slot_begin;
-      c.slot_count = slot_count_;
-      c.container = container_;
+      c.slot_count = pending_[i].slot_count;
+      c.container = pending_[i].container;
     }
     n_ = 0;
   }
@@ -257,8 +256,6 @@ class ForkBatch {
   sigset_t old_mask_{};
   std::array<Forked, 32> pending_{};
   size_t n_ = 0;
-  size_t slot_count_ = 1;
-  bool container_ = false;
 };
 
 // Forks one child running `body`; records it in `batch`.
@@ -292,7 +289,7 @@ KTSTR_WORKER_PATH Status fork_one(HandleState& st, ForkBatch& batch, size_t slot
         "workers");
   }
   setpgid(pid, pid);  // also done in the child: whichever runs first wins
-  batch.add({pid, report_r, slot_begin}, slot_count, container);
+  batch.add({pid, report_r, slot_begin, slot_count, container});
   return {};
 }
 
@@ -353,12 +350,7 @@ void container_main(HandleState& st, const std::string& pcomm, std::optional<uin
         return true;
       };
       try {
-        WorkerReport r;
-        r.work_type = ctx.type->name;
-        if (auto arrays = run_worker(ctx, res.plans[slots[i].group_idx], start_gate(gate), r)) {
-          copy_arrays(*arrays, r);
-          reports[i] = std::move(r);
-        }
+        reports[i] = run_thread_worker(ctx, res.plans[slots[i].group_idx], start_gate(gate));
       } catch (const std::exception& e) {
         reports[i] = make_sentinel(slots[i].worker_index, slots[i].group_idx, ctx.tid,
                                    ctx.type->name, {ExitInfo::Kind::kPanicked, 0, e.what()});
@@ -376,9 +368,7 @@ void container_main(HandleState& st, const std::string& pcomm, std::optional<uin
                                              res.plans[slots[i].group_idx].def->name,
                                              {ExitInfo::Kind::kPanicked, 0, "no report"}));
   }
-  std::vector<ReportRef> refs;
-  refs.reserve(out.size());
-  for (const auto& r : out) refs.push_back(ref_to(r));
+  const std::vector<ReportRef> refs = refs_to(out);
   send_reports(report_w, refs.data(), refs.size());
   _exit(0);
 }

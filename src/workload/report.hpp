@@ -110,6 +110,7 @@ struct ReportRef {
 };
 // Everything from the report itself.
 ReportRef ref_to(const WorkerReport& r);
+std::vector<ReportRef> refs_to(const std::vector<WorkerReport>& reports);
 // Copies the arrays into the report's own containers (replacing them).
 void copy_arrays(const ReportArrays& a, WorkerReport& r);
 

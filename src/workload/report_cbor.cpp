@@ -314,10 +314,15 @@ std::vector<uint8_t> encode_reports(const ReportRef* reports, size_t count) {
   return out;
 }
 
-std::vector<uint8_t> encode_reports(const std::vector<WorkerReport>& reports) {
+std::vector<ReportRef> refs_to(const std::vector<WorkerReport>& reports) {
   std::vector<ReportRef> refs;
   refs.reserve(reports.size());
   for (const auto& r : reports) refs.push_back(ref_to(r));
+  return refs;
+}
+
+std::vector<uint8_t> encode_reports(const std::vector<WorkerReport>& reports) {
+  const std::vector<ReportRef> refs = refs_to(reports);
   return encode_reports(refs.data(), refs.size());
 }
 

@@ -76,12 +76,7 @@ Status start_thread_workers(HandleState& st) {
             sys::futex_wake(running.get(), 1, false);
             return true;
           };
-          WorkerReport r;
-          r.work_type = ctx.type->name;
-          if (auto arrays = run_worker(ctx, res->plans[sh->slot.group_idx], start_gate(gate), r)) {
-            copy_arrays(*arrays, r);
-            sh->report = std::move(r);
-          }
+          sh->report = run_thread_worker(ctx, res->plans[sh->slot.group_idx], start_gate(gate));
         } catch (const std::exception& e) {
           sh->panic = e.what();
         } catch (...) {

@@ -167,4 +167,14 @@ KTSTR_WORKER_PATH std::optional<ReportArrays> run_worker(WorkerContext& ctx, con
   return ctx.tel->finish(report);
 }
 
+std::optional<WorkerReport> run_thread_worker(WorkerContext& ctx, const GroupPlan& g,
+                                              StartGate gate) {
+  WorkerReport r;
+  r.work_type = ctx.type->name;
+  auto arrays = run_worker(ctx, g, gate, r);
+  if (!arrays) return std::nullopt;
+  copy_arrays(*arrays, r);
+  return r;
+}
+
 }  // namespace ktstr::workload

@@ -41,4 +41,10 @@ StartGate start_gate(F& f) {
 std::optional<ReportArrays> run_worker(WorkerContext& ctx, const GroupPlan& g, StartGate gate,
                                        WorkerReport& report);
 
+// run_worker for workers that live on as threads of a process (thread mode,
+// pcomm containers): a self-contained report (work type named, arrays
+// copied out of the telemetry), or nothing when the gate gave up.
+std::optional<WorkerReport> run_thread_worker(WorkerContext& ctx, const GroupPlan& g,
+                                              StartGate gate);
+
 }  // namespace ktstr::workload

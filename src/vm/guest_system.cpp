@@ -16,7 +16,7 @@
 #include <fmt/core.h>
 
 #include "util/file_io.hpp"
-#include "vm/qemu.hpp"
+#include "vm/result_channel.hpp"
 
 namespace ktstr::vm::guest {
 namespace {

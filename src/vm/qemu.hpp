@@ -6,10 +6,8 @@
 //
 // The result channel is the guest's second UART, connected to a FIFO that
 // we hold open read-write (so it never reports EOF/HUP before QEMU opens
-// it). The guest writes framed lines on it:
-//   KTSTR-INIT-START            when guest init starts (timing mark)
-//   KTSTR-RESULT-BEGIN / json / KTSTR-RESULT-END
-// after which it powers off; QEMU exits by itself (-no-reboot).
+// it). The guest writes framed lines on it (framing in result_channel.hpp)
+// and then powers off; QEMU exits by itself (-no-reboot).
 #pragma once
 
 #include <cstdint>
@@ -18,13 +16,10 @@
 
 #include "util/result.hpp"
 #include "vm/qemu_args.hpp"
+#include "vm/result_channel.hpp"
 #include "vm/signal_catcher.hpp"
 
 namespace ktstr::vm {
-
-inline constexpr const char* kInitStartMark = "KTSTR-INIT-START";
-inline constexpr const char* kResultBegin = "KTSTR-RESULT-BEGIN";
-inline constexpr const char* kResultEnd = "KTSTR-RESULT-END";
 
 struct QemuRun {
   QemuConfig config;    // result_path is set by run_qemu (a FIFO in run_dir)

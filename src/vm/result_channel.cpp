@@ -1,7 +1,5 @@
 #include "vm/result_channel.hpp"
 
-#include "vm/qemu.hpp"
-
 namespace ktstr::vm {
 
 void ResultChannelParser::feed(std::string_view bytes, uint64_t now_ns) {

@@ -1,5 +1,8 @@
-// Host-side parser of the guest's result UART (framing in qemu.hpp).
-// Pure: fed bytes and timestamps, unit-tested from strings.
+// The guest's result UART: its framing, and the host-side parser.
+// The guest writes framed lines:
+//   KTSTR-INIT-START            when guest init starts (timing mark)
+//   KTSTR-RESULT-BEGIN / json / KTSTR-RESULT-END
+// The parser is pure: fed bytes and timestamps, unit-tested from strings.
 #pragma once
 
 #include <cstdint>
@@ -7,6 +10,10 @@
 #include <string_view>
 
 namespace ktstr::vm {
+
+inline constexpr const char* kInitStartMark = "KTSTR-INIT-START";
+inline constexpr const char* kResultBegin = "KTSTR-RESULT-BEGIN";
+inline constexpr const char* kResultEnd = "KTSTR-RESULT-END";
 
 class ResultChannelParser {
  public:

@@ -1,11 +1,10 @@
 // `ktstr kernel fetch|build|list|clean`: the test kernels VM mode boots.
-#include <nlohmann/json.hpp>
-
 #include "cli/command.hpp"
 #include "vm/cache.hpp"
 #include "vm/kernel_build.hpp"
 #include "vm/kernel_fetch.hpp"
 #include "vm/kernel_store.hpp"
+#include "vm/kernel_text.hpp"
 
 namespace ktstr::cli {
 namespace {
@@ -21,11 +20,6 @@ struct KernelArgs {
   std::vector<std::string> keys;
 };
 
-std::string human_size(uint64_t bytes) {
-  if (bytes >= (1ULL << 30)) return fmt::format("{:.1f}G", static_cast<double>(bytes) / (1 << 30));
-  return fmt::format("{:.0f}M", static_cast<double>(bytes) / (1 << 20));
-}
-
 Result<std::string> require_cache_root() {
   std::string root = vm::cache_root();
   if (root.empty()) {
@@ -35,10 +29,7 @@ Result<std::string> require_cache_root() {
 }
 
 void print_kernel(const vm::KernelInfo& k) {
-  fmt::print("{}\n  kind: {}\n  release: {}\n  boot image: {}\n", k.key, k.kind, k.release,
-             k.boot_image);
-  if (!k.vmlinux.empty()) fmt::print("  vmlinux (with BTF): {}\n", k.vmlinux);
-  for (const auto& [name, path] : k.schedulers) fmt::print("  scheduler {}: {}\n", name, path);
+  fmt::print("{}", vm::render_kernel(k));
 }
 
 int do_fetch(const KernelArgs& a) {
@@ -71,22 +62,7 @@ int do_list(const KernelArgs& a) {
   if (!root) return report_error(root.error());
   auto kernels = vm::list_kernels(*root);
   if (a.json) {
-    nlohmann::json arr = nlohmann::json::array();
-    for (const auto& k : kernels) {
-      nlohmann::json s = nlohmann::json::object();
-      for (const auto& [n, p] : k.schedulers) s[n] = p;
-      arr.push_back({{"key", k.key},
-                     {"kind", k.kind},
-                     {"release", k.release},
-                     {"version", k.version},
-                     {"created", k.created},
-                     {"dir", k.dir},
-                     {"boot_image", k.boot_image},
-                     {"vmlinux", k.vmlinux},
-                     {"size_bytes", k.size_bytes},
-                     {"schedulers", s}});
-    }
-    fmt::print("{}\n", arr.dump(2));
+    fmt::print("{}\n", vm::kernels_to_json(kernels).dump(2));
     return kExitPass;
   }
   if (kernels.empty()) {
@@ -94,14 +70,7 @@ int do_list(const KernelArgs& a) {
                vm::kernels_dir(*root));
     return kExitPass;
   }
-  fmt::print("{:<30} {:<10} {:<24} {:>6}  {:<20} {}\n", "KEY", "KIND", "RELEASE", "SIZE", "CREATED",
-             "SCHEDULERS");
-  for (const auto& k : kernels) {
-    std::string scheds;
-    for (const auto& [n, p] : k.schedulers) scheds += (scheds.empty() ? "" : ",") + n;
-    fmt::print("{:<30} {:<10} {:<24} {:>6}  {:<20} {}\n", k.key, k.kind, k.release,
-               human_size(k.size_bytes), k.created, scheds.empty() ? "-" : scheds);
-  }
+  fmt::print("{}", vm::render_kernel_table(kernels));
   return kExitPass;
 }
 

@@ -10,16 +10,13 @@
 
 #include "cli/command.hpp"
 #include "cli/run_options.hpp"
-#include "cli/run_output.hpp"
+#include "report/run_document.hpp"
 #include "scenario/catalogue.hpp"
 #include "util/duration.hpp"
-#include "util/file_io.hpp"
+#include "vm/vm_outcome.hpp"
 
 namespace ktstr::cli {
 namespace {
-
-constexpr uint64_t kBootBudgetMs = 90'000;        // boot + scheduler attach under TCG
-constexpr uint64_t kPerScenarioSlackMs = 15'000;  // setup, teardown, checks
 
 // Guest argv for `run`, with file targets mapped to their copies.
 std::vector<std::string> guest_argv(const RunOptions& o,
@@ -65,28 +62,10 @@ Result<uint64_t> planned_ms(const RunOptions& o) {
     if (!ns) return unexpected(with_context(ns.error(), "--duration"));
     override_ns = *ns;
   }
-  uint64_t total_ms = kBootBudgetMs;
-  for (const auto& s : *selected) {
-    uint64_t ns = override_ns != 0 ? override_ns : s.duration_ns;
-    total_ms += o.repeat * (ns / 1'000'000 + kPerScenarioSlackMs);
-  }
-  return total_ms;
-}
-
-nlohmann::json vm_section(const vm::VmResult& r) {
-  return {{"kernel", r.kernel.release.empty() ? r.kernel.boot_image : r.kernel.release},
-          {"kernel_kind", r.kernel.kind},
-          {"accel", r.accel},
-          {"accel_reason", r.accel_reason},
-          {"topology", r.topology},
-          {"boot_ms", r.timings.launch_to_init_ms},
-          {"total_ms", r.timings.total_ms},
-          {"verdict", r.verdict},
-          {"reason", r.reason},
-          {"console_log", r.console_log},
-          {"scheduler", r.document.is_object() && r.document.contains("scheduler")
-                            ? r.document["scheduler"]
-                            : nlohmann::json(nullptr)}};
+  std::vector<uint64_t> durations_ns;
+  for (const auto& s : *selected)
+    durations_ns.push_back(override_ns != 0 ? override_ns : s.duration_ns);
+  return vm::run_timeout_budget_ms(durations_ns, o.repeat);
 }
 
 }  // namespace
@@ -109,34 +88,13 @@ int run_scenarios_in_vm(const RunOptions& o) {
     // before the scenarios could report; say why (console tail, log path).
     return report_vm_result(*r);
   }
-  nlohmann::json doc = r->output;
-  doc["vm"] = vm_section(*r);
-  int code = doc.value("exit_code", 1);
-  if (r->verdict != "pass") {
-    // The guest init saw the scheduler fail (stall, error exit, death) or
-    // the VM misbehave: the run fails even if the scenarios' own checks did not.
-    doc["verdict"] = "fail";
-    code = report_vm_result(*r);
-    if (code == 0) code = kExitFail;
-    doc["exit_code"] = code;
-  }
-  auto parsed = scenario::parse_run_result(doc.dump());
-  if (parsed) {
-    if (auto st = report::write_outputs(*parsed, o.outputs); !st) return report_error(st.error());
-  }
-  if (!o.raw && doc.contains("scenarios")) {
-    for (auto& sc : doc["scenarios"]) sc.erase("reports");
-  }
-  if (!o.json.empty()) {
-    const std::string text = doc.dump(2) + "\n";
-    if (o.json == "-") {
-      fmt::print("{}", text);
-    } else if (auto st = write_file_atomic(o.json, text); !st) {
-      return report_error(st.error());
-    }
-  }
-  if (o.json != "-" && parsed) fmt::print("{}", render_run_text(*parsed));
-  return code;
+  auto guest = vm::guest_run_document(*r);
+  fmt::print(stderr, "{}", guest.text);
+  auto parsed = scenario::parse_run_result(guest.doc.dump());
+  auto text = report::emit_run(parsed ? &*parsed : nullptr, std::move(guest.doc), o.emit());
+  if (!text) return report_error(text.error());
+  fmt::print("{}", *text);
+  return guest.exit_code;
 }
 
 }  // namespace ktstr::cli

@@ -1,7 +1,7 @@
-# Writes the version header: -DVERSION=<project version> -DSRC_DIR=<source
-# tree> -DOUT=<header> -DIN=<template>. Runs at configure time and again
+# Writes the version source (util/version.hpp): -DVERSION=<project version> -DSRC_DIR=<source
+# tree> -DOUT=<generated .cpp> -DIN=<template>. Runs at configure time and again
 # before every build (target ktstr_version), so the git hash follows HEAD and
-# the dirty flag; configure_file leaves the header untouched when nothing
+# the dirty flag; configure_file leaves the file untouched when nothing
 # changed, so an unchanged tree recompiles nothing.
 set(KTSTR_VERSION "${VERSION}")
 set(KTSTR_GIT_DESCRIBE "unknown")

@@ -154,7 +154,7 @@ TEST(ScenarioCli, MissingWorkTypeFailsNamingIt) {
 TEST(ScenarioCli, SkipPassesAndStrictExits3) {
   KTSTR_SCENARIO_PRECONDITIONS();
   TempScenario s(
-      "name = \"always_skips\"\nduration = \"1s\"\nrequires = [\"min_cpus:100000\"]\n"
+      "name = \"always_skips\"\nduration = \"1s\"\nrequires = [\"min_cpus:4096\"]\n"
       "[[cgroup]]\nname = \"a\"\nwork = [{ type = \"spin_wait\" }]\n");
   auto lax = run_ktstr("run '" + s.path() + "' --json -");
   ASSERT_EQ(lax.exit_code, 0) << lax.out << lax.err;

@@ -1,7 +1,7 @@
 // `ktstr kernel fetch|build|list|clean`: the test kernels VM mode boots.
 #include "cli/command.hpp"
-#include "vm/cache.hpp"
 #include "vm/kernel_build.hpp"
+#include "vm/kernel_clean.hpp"
 #include "vm/kernel_fetch.hpp"
 #include "vm/kernel_store.hpp"
 #include "vm/kernel_text.hpp"
@@ -20,13 +20,7 @@ struct KernelArgs {
   std::vector<std::string> keys;
 };
 
-Result<std::string> require_cache_root() {
-  std::string root = vm::cache_root();
-  if (root.empty()) {
-    return environment_error("no cache directory: set KTSTR_CACHE_DIR, XDG_CACHE_HOME or HOME");
-  }
-  return root;
-}
+using vm::require_cache_root;
 
 void print_kernel(const vm::KernelInfo& k) {
   fmt::print("{}", vm::render_kernel(k));
@@ -81,23 +75,9 @@ int do_clean(const KernelArgs& a) {
     fmt::print(stderr, "ktstr: name kernels to remove (see `ktstr kernel list`) or pass --all\n");
     return kExitInvalid;
   }
-  std::vector<std::string> targets = a.keys;
-  if (a.all) {
-    for (const auto& k : vm::list_kernels(*root)) targets.push_back(k.key);
-  }
-  for (const auto& key : targets) {
-    std::string dir = vm::kernels_dir(*root) + "/" + key;
-    if (key.find('/') != std::string::npos || !vm::path_exists(dir)) {
-      return report_error(
-          invalid_input("no such cached kernel (see `ktstr kernel list`)", key).value);
-    }
-    if (auto st = vm::remove_tree(dir); !st) return report_error(st.error());
-    fmt::print("removed {}\n", dir);
-  }
-  if (a.all) {
-    (void)vm::remove_tree(*root + "/build");
-    (void)vm::remove_tree(*root + "/initramfs");
-  }
+  auto st = vm::remove_cached_kernels(
+      *root, a.keys, a.all, [](const std::string& dir) { fmt::print("removed {}\n", dir); });
+  if (!st) return report_error(st.error());
   return kExitPass;
 }
 

@@ -13,16 +13,6 @@ std::vector<std::string>& args_storage() {
   return args;
 }
 
-void print_output(const nlohmann::json& output) {
-  if (output.is_null()) return;
-  if (output.is_string()) {
-    fmt::print("{}", output.get<std::string>());
-  } else {
-    fmt::print("{}\n", output.dump(2));
-  }
-  std::fflush(stdout);
-}
-
 }  // namespace
 
 void set_process_args(int argc, char** argv) {
@@ -86,7 +76,8 @@ int run_in_vm_and_print(const VmFlags& flags) {
   req->argv = vm::strip_vm_flags(rest);
   auto r = vm::run_in_vm(*req);
   if (!r) return report_error(r.error());
-  print_output(r->output);
+  fmt::print("{}", vm::guest_output_text(r->output));
+  std::fflush(stdout);
   return report_vm_result(*r);
 }
 

@@ -63,6 +63,12 @@ nlohmann::json vm_section(const VmResult& r) {
                             : nlohmann::json(nullptr)}};
 }
 
+std::string guest_output_text(const nlohmann::json& output) {
+  if (output.is_null()) return {};
+  if (output.is_string()) return output.get<std::string>();
+  return output.dump(2) + "\n";
+}
+
 GuestRunDocument guest_run_document(const VmResult& r) {
   GuestRunDocument g;
   g.doc = r.output;

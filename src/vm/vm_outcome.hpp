@@ -27,6 +27,10 @@ VmOutcome vm_outcome(const VmResult& r);
 // The `vm` section of a run document (docs/results.md).
 nlohmann::json vm_section(const VmResult& r);
 
+// The guest command's output as `--vm` prints it: text as is, a JSON
+// document indented with a newline, nothing when there is none.
+std::string guest_output_text(const nlohmann::json& output);
+
 struct GuestRunDocument {
   nlohmann::json doc;  // the guest's run document with the `vm` section
   int exit_code = 1;

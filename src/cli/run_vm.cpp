@@ -5,7 +5,6 @@
 // section and renders the usual text.
 #include <unistd.h>
 
-#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
@@ -13,45 +12,11 @@
 #include "report/run_document.hpp"
 #include "scenario/catalogue.hpp"
 #include "util/duration.hpp"
+#include "vm/guest_run_argv.hpp"
 #include "vm/vm_outcome.hpp"
 
 namespace ktstr::cli {
 namespace {
-
-// Guest argv for `run`, with file targets mapped to their copies.
-std::vector<std::string> guest_argv(const RunOptions& o,
-                                    std::vector<std::pair<std::string, std::string>>& files) {
-  std::vector<std::string> argv = {"run"};
-  for (size_t i = 0; i < o.targets.size(); ++i) {
-    const auto& t = o.targets[i];
-    if (std::filesystem::is_regular_file(t)) {
-      std::string guest =
-          fmt::format("/ktstr-scenarios/{}-{}", i, std::filesystem::path(t).filename().string());
-      files.emplace_back(std::filesystem::absolute(t).string(), guest);
-      argv.push_back(guest);
-    } else {
-      argv.push_back(t);
-    }
-  }
-  auto opt = [&](const char* flag, const std::string& v) {
-    if (!v.empty()) {
-      argv.push_back(flag);
-      argv.push_back(v);
-    }
-  };
-  opt("--duration", o.duration);
-  if (o.workers) opt("--workers", std::to_string(*o.workers));
-  opt("--filter", o.filter);
-  opt("--repeat", std::to_string(o.repeat));
-  for (const auto& c : o.checks) opt("--check", c);
-  if (o.seed != 0) opt("--seed", std::to_string(o.seed));
-  if (o.keep_reports()) argv.push_back("--raw");
-  if (o.keep_going) argv.push_back("--keep-going");
-  if (o.strict) argv.push_back("--strict");
-  argv.push_back("--json");
-  argv.push_back("-");
-  return argv;
-}
 
 Result<uint64_t> planned_ms(const RunOptions& o) {
   auto selected = scenario::select_scenarios(o.targets, o.filter);
@@ -79,7 +44,9 @@ int run_scenarios_in_vm(const RunOptions& o) {
   auto budget = planned_ms(o);
   if (!budget) return report_error(budget.error());
   if (req->timeout_ms == 0) req->timeout_ms = *budget;
-  req->argv = guest_argv(o, req->extra_files);
+  req->argv = vm::guest_run_argv({o.targets, o.duration, o.workers, o.filter, o.repeat, o.checks,
+                                  o.seed, o.keep_reports(), o.keep_going, o.strict},
+                                 req->extra_files);
   auto r = vm::run_in_vm(*req);
   if (!r) return report_error(r.error());
   fmt::print(stderr, "ktstr: {}\n", vm::describe_vm_run(*r));

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "util/exit_codes.hpp"
+#include "vm/guest_run_argv.hpp"
 #include "vm/vm_outcome.hpp"
 
 namespace ktstr::vm {
@@ -71,6 +72,44 @@ TEST(VmOutcome, GuestOutputText) {
   EXPECT_EQ(guest_output_text(nullptr), "");
   EXPECT_EQ(guest_output_text("hello\n"), "hello\n");
   EXPECT_EQ(guest_output_text({{"a", 1}}), "{\n  \"a\": 1\n}\n");
+}
+
+}  // namespace
+}  // namespace ktstr::vm
+
+namespace ktstr::vm {
+namespace {
+
+TEST(GuestRunArgv, ForwardsRunFlagsAndCopiesFiles) {
+  GuestRunArgs a;
+  a.targets = {"steady", std::string(KTSTR_SOURCE_DIR) + "/scenarios/steady.toml"};
+  a.duration = "2s";
+  a.workers = 3;
+  a.repeat = 2;
+  a.checks = {"max_gap_ms=500"};
+  a.raw = true;
+  a.strict = true;
+  std::vector<std::pair<std::string, std::string>> files;
+  const auto argv = guest_run_argv(a, files);
+  const std::vector<std::string> want = {"run",
+                                         "steady",
+                                         "/ktstr-scenarios/1-steady.toml",
+                                         "--duration",
+                                         "2s",
+                                         "--workers",
+                                         "3",
+                                         "--repeat",
+                                         "2",
+                                         "--check",
+                                         "max_gap_ms=500",
+                                         "--raw",
+                                         "--strict",
+                                         "--json",
+                                         "-"};
+  EXPECT_EQ(argv, want);
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].first, a.targets[1]);
+  EXPECT_EQ(files[0].second, "/ktstr-scenarios/1-steady.toml");
 }
 
 }  // namespace

@@ -2,9 +2,8 @@
 // tearing down (see docs/cgroups.md).
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
-
 #include "cgroup/cleanup.hpp"
+#include "cgroup/cleanup_text.hpp"
 #include "cgroup/layout.hpp"
 #include "cli/command.hpp"
 
@@ -25,19 +24,9 @@ int run_cleanup(const CleanupFlags& flags) {
   if (!roots) return report_error(roots.error());
   cgroup::CleanupReport report = cgroup::cleanup_stale(*roots);
   if (flags.json) {
-    nlohmann::json out = {{"removed", nlohmann::json::array()},
-                          {"errors", nlohmann::json::array()}};
-    for (const auto& t : report.removed) {
-      out["removed"].push_back({{"path", t.path}, {"pid", t.pid}, {"tasks_moved", t.tasks_moved}});
-    }
-    for (const auto& e : report.errors) out["errors"].push_back(e.describe());
-    fmt::print("{}\n", out.dump(2));
+    fmt::print("{}\n", cgroup::cleanup_to_json(report).dump(2));
   } else {
-    for (const auto& t : report.removed) {
-      fmt::print("removed {} (pid {} is gone, {} task(s) moved out)\n", t.path, t.pid,
-                 t.tasks_moved);
-    }
-    if (report.removed.empty() && report.errors.empty()) fmt::print("nothing to clean up\n");
+    fmt::print("{}", cgroup::render_cleanup_text(report));
   }
   for (const auto& e : report.errors) fmt::print(stderr, "ktstr: error: {}\n", e.describe());
   return report.errors.empty() ? kExitPass : kExitFail;

@@ -7,6 +7,7 @@
 
 #include "cli/command.hpp"
 #include "report/compare.hpp"
+#include "report/min_effects.hpp"
 
 namespace ktstr::cli {
 namespace {
@@ -26,28 +27,12 @@ int input_error(Error e) {
   return report_error(e);
 }
 
-Result<std::map<std::string, report::MinEffect>> parse_min_effects(
-    const std::vector<std::string>& specs) {
-  std::map<std::string, report::MinEffect> out;
-  for (const auto& spec : specs) {
-    const auto eq = spec.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      return invalid_input(fmt::format("'{}' is not METRIC=VALUE (e.g. wake_p99_us=15%)", spec),
-                           "--min-effect");
-    }
-    auto effect = report::parse_min_effect(spec.substr(eq + 1));
-    if (!effect) return unexpected(with_context(effect.error(), "--min-effect " + spec));
-    out[spec.substr(0, eq)] = *effect;
-  }
-  return out;
-}
-
 int run_compare(const CompareCliOptions& o) {
   auto a = report::load_compare_input(o.a);
   if (!a) return input_error(a.error());
   auto b = report::load_compare_input(o.b);
   if (!b) return input_error(b.error());
-  auto effects = parse_min_effects(o.min_effects);
+  auto effects = report::parse_min_effects(o.min_effects);
   if (!effects) return input_error(effects.error());
   report::CompareOptions opts;
   opts.alpha = o.alpha;

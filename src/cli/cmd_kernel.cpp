@@ -1,11 +1,10 @@
 // `ktstr kernel fetch|build|list|clean`: the test kernels VM mode boots.
-#include <nlohmann/json.hpp>
-
 #include "cli/command.hpp"
-#include "vm/cache.hpp"
 #include "vm/kernel_build.hpp"
+#include "vm/kernel_clean.hpp"
 #include "vm/kernel_fetch.hpp"
 #include "vm/kernel_store.hpp"
+#include "vm/kernel_text.hpp"
 
 namespace ktstr::cli {
 namespace {
@@ -21,24 +20,10 @@ struct KernelArgs {
   std::vector<std::string> keys;
 };
 
-std::string human_size(uint64_t bytes) {
-  if (bytes >= (1ULL << 30)) return fmt::format("{:.1f}G", static_cast<double>(bytes) / (1 << 30));
-  return fmt::format("{:.0f}M", static_cast<double>(bytes) / (1 << 20));
-}
-
-Result<std::string> require_cache_root() {
-  std::string root = vm::cache_root();
-  if (root.empty()) {
-    return environment_error("no cache directory: set KTSTR_CACHE_DIR, XDG_CACHE_HOME or HOME");
-  }
-  return root;
-}
+using vm::require_cache_root;
 
 void print_kernel(const vm::KernelInfo& k) {
-  fmt::print("{}\n  kind: {}\n  release: {}\n  boot image: {}\n", k.key, k.kind, k.release,
-             k.boot_image);
-  if (!k.vmlinux.empty()) fmt::print("  vmlinux (with BTF): {}\n", k.vmlinux);
-  for (const auto& [name, path] : k.schedulers) fmt::print("  scheduler {}: {}\n", name, path);
+  fmt::print("{}", vm::render_kernel(k));
 }
 
 int do_fetch(const KernelArgs& a) {
@@ -71,22 +56,7 @@ int do_list(const KernelArgs& a) {
   if (!root) return report_error(root.error());
   auto kernels = vm::list_kernels(*root);
   if (a.json) {
-    nlohmann::json arr = nlohmann::json::array();
-    for (const auto& k : kernels) {
-      nlohmann::json s = nlohmann::json::object();
-      for (const auto& [n, p] : k.schedulers) s[n] = p;
-      arr.push_back({{"key", k.key},
-                     {"kind", k.kind},
-                     {"release", k.release},
-                     {"version", k.version},
-                     {"created", k.created},
-                     {"dir", k.dir},
-                     {"boot_image", k.boot_image},
-                     {"vmlinux", k.vmlinux},
-                     {"size_bytes", k.size_bytes},
-                     {"schedulers", s}});
-    }
-    fmt::print("{}\n", arr.dump(2));
+    fmt::print("{}\n", vm::kernels_to_json(kernels).dump(2));
     return kExitPass;
   }
   if (kernels.empty()) {
@@ -94,14 +64,7 @@ int do_list(const KernelArgs& a) {
                vm::kernels_dir(*root));
     return kExitPass;
   }
-  fmt::print("{:<30} {:<10} {:<24} {:>6}  {:<20} {}\n", "KEY", "KIND", "RELEASE", "SIZE", "CREATED",
-             "SCHEDULERS");
-  for (const auto& k : kernels) {
-    std::string scheds;
-    for (const auto& [n, p] : k.schedulers) scheds += (scheds.empty() ? "" : ",") + n;
-    fmt::print("{:<30} {:<10} {:<24} {:>6}  {:<20} {}\n", k.key, k.kind, k.release,
-               human_size(k.size_bytes), k.created, scheds.empty() ? "-" : scheds);
-  }
+  fmt::print("{}", vm::render_kernel_table(kernels));
   return kExitPass;
 }
 
@@ -112,23 +75,9 @@ int do_clean(const KernelArgs& a) {
     fmt::print(stderr, "ktstr: name kernels to remove (see `ktstr kernel list`) or pass --all\n");
     return kExitInvalid;
   }
-  std::vector<std::string> targets = a.keys;
-  if (a.all) {
-    for (const auto& k : vm::list_kernels(*root)) targets.push_back(k.key);
-  }
-  for (const auto& key : targets) {
-    std::string dir = vm::kernels_dir(*root) + "/" + key;
-    if (key.find('/') != std::string::npos || !vm::path_exists(dir)) {
-      return report_error(
-          invalid_input("no such cached kernel (see `ktstr kernel list`)", key).value);
-    }
-    if (auto st = vm::remove_tree(dir); !st) return report_error(st.error());
-    fmt::print("removed {}\n", dir);
-  }
-  if (a.all) {
-    (void)vm::remove_tree(*root + "/build");
-    (void)vm::remove_tree(*root + "/initramfs");
-  }
+  auto st = vm::remove_cached_kernels(
+      *root, a.keys, a.all, [](const std::string& dir) { fmt::print("removed {}\n", dir); });
+  if (!st) return report_error(st.error());
   return kExitPass;
 }
 

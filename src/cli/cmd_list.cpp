@@ -1,9 +1,7 @@
 // `ktstr list [work-types|scenarios|checks|presets] [--json]`: catalogues
 // generated from the registries.
-#include <nlohmann/json.hpp>
-
 #include "cli/command.hpp"
-#include "cli/list_catalogues.hpp"
+#include "report/catalogues.hpp"
 
 namespace ktstr::cli {
 namespace {
@@ -15,23 +13,12 @@ struct ListOptions {
 };
 
 int run_list(const ListOptions& o) {
-  for (const auto& c : list_catalogues()) {
-    if (c.name == o.what) {
-      if (o.markdown && c.markdown) {
-        fmt::print("{}", c.markdown());
-      } else if (o.json) {
-        fmt::print("{}\n", c.json().dump(2));
-      } else {
-        fmt::print("{}", c.text());
-      }
-      return kExitPass;
-    }
-  }
-  std::string names;
-  for (const auto& c : list_catalogues()) names += (names.empty() ? "" : ", ") + c.name;
-  return report_error(Error{ErrorKind::kInvalidInput,
-                            fmt::format("unknown catalogue '{}'; choose one of: {}", o.what, names),
-                            0, "ktstr list"});
+  auto c = report::find_catalogue(o.what);
+  if (!c) return report_error(c.error());
+  using F = report::CatalogueFormat;
+  const F format = o.markdown && (*c)->markdown ? F::kMarkdown : o.json ? F::kJson : F::kText;
+  fmt::print("{}", report::render_catalogue(**c, format));
+  return kExitPass;
 }
 
 void setup(CLI::App& app, Action& chosen) {

@@ -3,8 +3,8 @@
 #include <memory>
 
 #include "cli/command.hpp"
-#include "cli/run_output.hpp"
 #include "report/outputs.hpp"
+#include "report/run_text.hpp"
 #include "util/file_io.hpp"
 
 namespace ktstr::cli {
@@ -29,7 +29,7 @@ int run_report(const ReportOptions& o) {
   const bool any_file =
       !o.out.junit_path.empty() || !o.out.html_path.empty() || !o.out.trace_path.empty();
   // The same terminal report `ktstr run` prints.
-  if (o.text || !any_file) fmt::print("{}", render_run_text(*run));
+  if (o.text || !any_file) fmt::print("{}", report::render_run_text(*run));
   return kExitPass;
 }
 

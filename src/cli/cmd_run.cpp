@@ -2,110 +2,42 @@
 // (text by default, `--json FILE` per docs/results.md).
 #include <unistd.h>
 
-#include <ctime>
-
-#include <nlohmann/json.hpp>
-
 #include "cli/command.hpp"
-#include "cli/interrupt.hpp"
 #include "cli/run_options.hpp"
-#include "cli/run_output.hpp"
-#include "report/outputs.hpp"
+#include "report/run_document.hpp"
+#include "report/run_text.hpp"
 #include "scenario/catalogue.hpp"
-#include "scenario/engine.hpp"
-#include "scenario/requirements.hpp"
-#include "sched/sched_ext_sysfs.hpp"
-#include "util/clock.hpp"
-#include "util/duration.hpp"
-#include "util/file_io.hpp"
+#include "scenario/run_loop.hpp"
 
 namespace ktstr::cli {
 namespace {
 
-std::string utc_now() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-Result<scenario::EngineOptions> engine_options(const RunOptions& o) {
-  scenario::EngineOptions e;
-  if (!o.duration.empty()) {
-    auto ns = parse_duration_ns(o.duration);
-    if (!ns) return unexpected(with_context(ns.error(), "--duration"));
-    if (*ns == 0) return invalid_input("--duration must be > 0");
-    e.duration_ns = *ns;
-  }
-  if (o.workers && *o.workers == 0) return invalid_input("--workers must be >= 1");
-  e.workers = o.workers;
-  for (const auto& kv : o.checks) {
-    auto eq = kv.find('=');
-    if (eq == std::string::npos) {
-      return invalid_input(fmt::format("'{}' is not NAME=VALUE (e.g. --check max_gap_ms=500)", kv),
-                           "--check");
-    }
-    auto st = e.cli_checks.set_text(kv.substr(0, eq), kv.substr(eq + 1));
-    if (!st) return unexpected(with_context(st.error(), "--check"));
-  }
-  e.keep_reports = o.keep_reports();
-  e.seed = o.seed;
-  e.hooks.interrupted = [] { return interrupted(); };
-  // With a sched_ext scheduler attached at the start (the VM guest case),
-  // scheduler_alive follows it: it must stay enabled with the same ops and
-  // the same enable_seq (a silent restart changes it).
-  auto scx = sched::read_sched_ext_state();
-  if (scx.enabled()) {
-    e.hooks.health = [scx] {
-      auto now = sched::read_sched_ext_state();
-      check::SchedulerHealth h;
-      h.name = scx.ops;
-      h.sched_ext = true;
-      h.attached = now.enabled() && now.ops == scx.ops && now.enable_seq == scx.enable_seq;
-      h.alive = h.attached;
-      if (!h.attached) {
-        h.exit_reason = fmt::format("sched_ext state '{}', ops '{}', enable_seq {} -> {}",
-                                    now.state, now.ops, scx.enable_seq, now.enable_seq);
-      }
-      return h;
+Result<scenario::RunLoopOptions> loop_options(const RunOptions& o) {
+  auto engine =
+      scenario::make_engine_options({o.duration, o.workers, o.checks, o.keep_reports(), o.seed});
+  if (!engine) return unexpected(engine.error());
+  scenario::RunLoopOptions loop;
+  loop.engine = std::move(*engine);
+  loop.repeat = o.repeat;
+  loop.keep_going = o.keep_going;
+  loop.strict = o.strict;
+  const bool tty = decorations_allowed(STDERR_FILENO);
+  if (tty) {
+    loop.progress = [](const scenario::Progress& p, size_t index, size_t total) {
+      fmt::print(stderr, "\r\033[K{}", report::render_progress(p, index, total));
+      std::fflush(stderr);
     };
   }
-  return e;
-}
-
-// Scenarios with cgroups cannot run without a usable cgroup tree: say how
-// to fix it up front instead of skipping everything.
-Status check_environment(const std::vector<scenario::Scenario>& selected) {
-  bool needs = false;
-  for (const auto& s : selected) {
-    for (const auto& r : scenario::implied_requirements(s)) {
-      needs = needs || r.kind == scenario::Requirement::Kind::kCgroups;
-    }
-  }
-  if (!needs) return {};
-  auto topo = topo::Topology::from_sysfs();
-  if (!topo) return unexpected(topo.error());
-  auto caps = scenario::HostCapabilities::probe(*topo);
-  if (caps.cgroup_layout) return {};
-  return environment_error("the selected scenarios create cgroups, but " + caps.cgroup_problem);
-}
-
-Status write_json(const std::string& path, const scenario::RunResult& run) {
-  nlohmann::json j = run;
-  const std::string text = j.dump(2) + "\n";
-  if (path == "-") {
-    fmt::print("{}", text);
-    return {};
-  }
-  return write_file_atomic(path, text);
+  loop.done = [tty](const scenario::ScenarioResult& r, size_t index, size_t total) {
+    fmt::print(stderr, "{}{}\n", tty ? "\r\033[K" : "", report::render_done_line(r, index, total));
+  };
+  return loop;
 }
 
 int run(const RunOptions& o) {
   if (o.vm.vm) return run_scenarios_in_vm(o);
-  auto eopt = engine_options(o);
-  if (!eopt) return report_error(eopt.error());
+  auto loop = loop_options(o);
+  if (!loop) return report_error(loop.error());
   auto selected = scenario::select_scenarios(o.targets, o.filter);
   if (!selected) return report_error(selected.error());
   if (selected->empty()) {
@@ -119,55 +51,18 @@ int run(const RunOptions& o) {
     for (const auto& s : *selected) fmt::print("{}\t{}\t{}\n", s.name, s.category, s.source);
     return kExitPass;
   }
-  if (auto st = check_environment(*selected); !st) return report_error(st.error());
-  install_interrupt_handlers();
-  const bool tty = decorations_allowed(STDERR_FILENO);
-  scenario::RunResult run;
-  run.ktstr_version = "0.1.0";
-  run.started_at = utc_now();
-  run.host = probe_host_info();
-  const uint64_t t0 = mono_ns();
+  if (auto st = scenario::check_run_environment(*selected); !st) return report_error(st.error());
+  auto run = scenario::run_scenarios(*selected, *loop);
   const size_t total = selected->size() * o.repeat;
-  size_t index = 0;
-  bool stop = false;
-  for (const auto& s : *selected) {
-    for (size_t rep = 0; rep < o.repeat && !stop; ++rep) {
-      ++index;
-      auto opts = *eopt;
-      opts.repeat = rep;
-      opts.run_tag = fmt::format("r{}", index);
-      if (tty) {
-        opts.hooks.progress = [index, total](const scenario::Progress& p) {
-          fmt::print(stderr, "\r\033[K{}", render_progress(p, index, total));
-          std::fflush(stderr);
-        };
-      }
-      auto r = scenario::run_scenario(s, opts);
-      fmt::print(stderr, "{}{}\n", tty ? "\r\033[K" : "", render_done_line(r, index, total));
-      const bool failed = r.verdict == check::Verdict::kFail;
-      run.interrupted = run.interrupted || r.interrupted || interrupted();
-      run.scenarios.push_back(std::move(r));
-      stop = run.interrupted || (failed && !o.keep_going);
-    }
-    if (stop) break;
-  }
-  run.duration_ms = static_cast<double>(mono_ns() - t0) / 1e6;
-  for (const auto& r : run.scenarios) run.verdict = check::worst(run.verdict, r.verdict);
-  run.exit_code = run_exit_code(run, o.strict);
-  if (stop && !run.interrupted && index < total) {
+  if (!run.interrupted && run.scenarios.size() < total) {
     fmt::print(stderr,
                "stopped after the first failure ({} of {} not run; --keep-going runs "
                "them all)\n",
-               total - index, total);
+               total - run.scenarios.size(), total);
   }
-  if (auto st = report::write_outputs(run, o.outputs); !st) return report_error(st.error());
-  if (!o.raw) {
-    for (auto& r : run.scenarios) r.reports.reset();
-  }
-  if (!o.json.empty()) {
-    if (auto st = write_json(o.json, run); !st) return report_error(st.error());
-  }
-  if (o.json != "-") fmt::print("{}", render_run_text(run));
+  auto text = report::emit_run(&run, run, o.emit());
+  if (!text) return report_error(text.error());
+  fmt::print("{}", *text);
   return run.exit_code;
 }
 

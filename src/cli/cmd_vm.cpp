@@ -1,13 +1,10 @@
 // `ktstr vm shell|sysinfo`: boot the test VM interactively or for one
 // command, and show what a (guest) kernel reports about itself.
-#include <sys/utsname.h>
-
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
 #include "cli/vm_flags.hpp"
-#include "sched/sched_ext_sysfs.hpp"
-#include "vm/guest_topology.hpp"
+#include "vm/sysinfo.hpp"
 
 namespace ktstr::cli {
 namespace {
@@ -42,36 +39,12 @@ struct SysinfoArgs {
 
 int do_sysinfo(const SysinfoArgs& a) {
   if (a.vm.vm) return run_in_vm_and_print(a.vm);
-  auto topo = vm::read_seen_topology("/sys");
-  if (!topo) return report_error(topo.error());
-  auto scx = sched::read_sched_ext_state("/sys");
-  utsname u{};
-  ::uname(&u);
+  auto info = vm::read_sysinfo("/sys");
+  if (!info) return report_error(info.error());
   if (a.json) {
-    nlohmann::json j = {{"kernel_release", u.release},
-                        {"topology", vm::to_json(*topo)},
-                        {"sched_ext",
-                         {{"supported", scx.supported},
-                          {"state", scx.state},
-                          {"ops", scx.ops},
-                          {"enable_seq", scx.enable_seq}}}};
-    fmt::print("{}\n", j.dump(2));
-    return kExitPass;
-  }
-  fmt::print("kernel {}\n", u.release);
-  fmt::print("cpus {} ({}), nodes {}, LLCs {}, cores/LLC {}, threads/core {}{}\n", topo->cpus,
-             topo->online, topo->nodes, topo->llcs, topo->cores_per_llc, topo->threads_per_core,
-             topo->uniform ? "" : " (not uniform)");
-  for (size_t i = 0; i < topo->llc_cpus.size(); ++i) {
-    fmt::print("  LLC {}: cpus {}\n", i, topo->llc_cpus[i]);
-  }
-  for (size_t i = 0; i < topo->node_cpus.size(); ++i) {
-    fmt::print("  node {}: cpus {}\n", i, topo->node_cpus[i]);
-  }
-  if (!scx.supported) {
-    fmt::print("sched_ext: not in this kernel\n");
+    fmt::print("{}\n", vm::to_json(*info).dump(2));
   } else {
-    fmt::print("sched_ext: {}{}\n", scx.state, scx.ops.empty() ? "" : " (ops " + scx.ops + ")");
+    fmt::print("{}", vm::render_sysinfo_text(*info));
   }
   return kExitPass;
 }

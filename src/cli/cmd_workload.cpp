@@ -5,12 +5,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
-#include "cli/interrupt.hpp"
 #include "cli/vm_flags.hpp"
-#include "util/clock.hpp"
+#include "report/workload_text.hpp"
+#include "scenario/workload_run.hpp"
 #include "util/duration.hpp"
-#include "workload/handle.hpp"
-#include "workload/summary.hpp"
 
 namespace ktstr::cli {
 namespace {
@@ -58,76 +56,31 @@ Result<workload::WorkloadConfig> build_config(const WorkloadOptions& o) {
   return c;
 }
 
-void print_text(const std::vector<workload::WorkerReport>& reports,
-                const workload::WorkloadSummary& s, const std::string& type) {
-  fmt::print("{:>3} {:>7} {:>5} {:>12} {:>10} {:>8} {:>6} {:>9} {:>10} {:>10} {}\n", "#", "tid",
-             "grp", "work_units", "iters", "off-cpu%", "migr", "maxgap_ms", "wake_p50us",
-             "wake_p99us", "status");
-  for (const auto& r : reports) {
-    double off = r.wall_time_ns ? 100.0 * static_cast<double>(r.off_cpu_ns) /
-                                      static_cast<double>(r.wall_time_ns)
-                                : 0;
-    auto wake = r.wake_latencies_ns;
-    std::sort(wake.begin(), wake.end());
-    auto pct = [&](double p) {
-      if (wake.empty()) return std::string("-");
-      size_t rank = static_cast<size_t>(std::ceil(p / 100 * static_cast<double>(wake.size())));
-      return fmt::format("{:.1f}", static_cast<double>(wake[std::max<size_t>(rank, 1) - 1]) / 1e3);
-    };
-    std::string status = r.completed ? "ok" : to_string(*r.exit_info);
-    if (!r.affinity_error.empty()) status += " [affinity: " + r.affinity_error + "]";
-    for (const auto& w : r.warnings) status += " [" + w + "]";
-    fmt::print("{:>3} {:>7} {:>5} {:>12} {:>10} {:>8.1f} {:>6} {:>9.2f} {:>10} {:>10} {}\n",
-               r.worker_index, r.tid, r.group_idx, r.work_units, r.iterations, off,
-               r.migration_count, r.max_gap_ms, pct(50), pct(99), status);
-  }
-  fmt::print("\n{}: {}/{} workers completed, {:.3g} work units/s, {} iterations\n", type,
-             s.completed, s.workers, s.work_units_per_sec, s.iterations);
-  if (s.wake_samples > 0) {
-    fmt::print("wake latency: p50 {:.1f}us  p99 {:.1f}us  max {:.1f}us  ({} samples)\n",
-               static_cast<double>(s.wake_p50_ns) / 1e3, static_cast<double>(s.wake_p99_ns) / 1e3,
-               static_cast<double>(s.wake_max_ns) / 1e3, s.wake_samples);
-  }
-  fmt::print("migrations: {}  max gap: {:.2f}ms on cpu {}  mean off-cpu: {:.1f}%\n", s.migrations,
-             s.max_gap_ms, s.max_gap_cpu, s.mean_off_cpu_pct);
-}
-
 int run_workload(const WorkloadOptions& o) {
   if (o.vm.vm) return run_in_vm_and_print(o.vm);
   auto duration = parse_duration_ns(o.duration);
   if (!duration) return report_error(with_context(duration.error(), "--duration"));
   auto config = build_config(o);
   if (!config) return report_error(config.error());
-  install_interrupt_handlers();
-  auto handle = workload::WorkloadHandle::spawn(*config);
-  if (!handle) return report_error(handle.error());
-  handle->start();
-  const bool progress = decorations_allowed(STDERR_FILENO);
-  const uint64_t start = mono_ns();
-  bool finished = true;
-  while (mono_ns() - start < *duration) {
-    if (!sleep_unless_interrupted(
-            std::min<uint64_t>(*duration - (mono_ns() - start), 250'000'000))) {
-      finished = false;
-      break;
-    }
-    if (progress) {
-      uint64_t iters = 0;
-      for (auto v : handle->snapshot_iterations()) iters += v;
+  scenario::WorkloadProgress progress;
+  if (decorations_allowed(STDERR_FILENO)) {
+    progress = [&](uint64_t elapsed_ns, uint64_t iters) {
       fmt::print(stderr, "\r{} x{}: {:.1f}/{:.1f}s, {} iterations", o.type, o.workers,
-                 static_cast<double>(mono_ns() - start) / 1e9, static_cast<double>(*duration) / 1e9,
+                 static_cast<double>(elapsed_ns) / 1e9, static_cast<double>(*duration) / 1e9,
                  iters);
-    }
+    };
   }
+  auto run = scenario::run_workload_for(*config, *duration, progress);
+  if (!run) return report_error(run.error());
   if (progress) fmt::print(stderr, "\r\033[K");
+  const bool finished = !run->interrupted;
   if (!finished) fmt::print(stderr, "ktstr: interrupted; collecting what the workers measured\n");
-  auto reports = handle->stop_and_collect();
-  auto summary = workload::summarize(reports);
+  const auto& summary = run->summary;
   if (o.json) {
-    nlohmann::json j = {{"reports", reports}, {"summary", summary}};
+    nlohmann::json j = {{"reports", run->reports}, {"summary", summary}};
     fmt::print("{}\n", j.dump());
   } else {
-    print_text(reports, summary, o.type);
+    fmt::print("{}", report::render_workload_text(run->reports, summary, o.type));
   }
   if (!finished) return kExitInterrupted;
   return summary.completed == summary.workers ? kExitPass : kExitFail;

@@ -10,17 +10,10 @@
 #include <functional>
 #include <string>
 
+#include "util/exit_codes.hpp"
 #include "util/result.hpp"
 
 namespace ktstr::cli {
-
-// Exit codes (cli.md).
-inline constexpr int kExitPass = 0;
-inline constexpr int kExitFail = 1;
-inline constexpr int kExitInvalid = 2;
-inline constexpr int kExitEnvironment = 3;
-inline constexpr int kExitInconclusive = 4;
-inline constexpr int kExitInterrupted = 130;
 
 using Action = std::function<int()>;
 // Adds the subcommand to `app`; sets `chosen` from the subcommand callback.

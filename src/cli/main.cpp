@@ -9,6 +9,7 @@
 
 #include "cli/command.hpp"
 #include "cli/vm_flags.hpp"
+#include "util/version.hpp"
 #include "vm/guest_init.hpp"
 
 namespace ktstr::cli {
@@ -56,12 +57,14 @@ bool decorations_allowed(int fd) {
 int main(int argc, char** argv) {
   // Inside a test VM ktstr is the init process (see vm/guest_init.hpp).
   if (getpid() == 1) return ktstr::vm::guest_init_main(argc, argv);
+  using namespace ktstr;
   using namespace ktstr::cli;
   set_process_args(argc, argv);
   CLI::App app{"ktstr: reproducible tests for Linux process schedulers (EEVDF and sched_ext)",
                "ktstr"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "ktstr 0.1.0");
+  app.set_version_flag("--version",
+                       fmt::format("ktstr {} (git {})", ktstr::kVersion, ktstr::kGitDescribe));
   auto entries = registry();
   std::sort(entries.begin(), entries.end(),
             [](const Entry& a, const Entry& b) { return std::string_view(a.name) < b.name; });

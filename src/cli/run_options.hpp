@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "cli/vm_flags.hpp"
-#include "report/outputs.hpp"
+#include "report/run_document.hpp"
 
 namespace ktstr::cli {
 
@@ -33,6 +33,7 @@ struct RunOptions {
   bool keep_reports() const {
     return raw || !outputs.trace_path.empty() || !outputs.html_path.empty();
   }
+  report::RunEmitOptions emit() const { return {outputs, json, raw}; }
 };
 
 // Runs the selected scenarios inside a test VM: scenario files are copied

@@ -3,6 +3,7 @@
 #include "cli/command.hpp"
 #include "util/duration.hpp"
 #include "vm/vm_argv.hpp"
+#include "vm/vm_outcome.hpp"
 
 namespace ktstr::cli {
 namespace {
@@ -10,16 +11,6 @@ namespace {
 std::vector<std::string>& args_storage() {
   static std::vector<std::string> args;
   return args;
-}
-
-void print_output(const nlohmann::json& output) {
-  if (output.is_null()) return;
-  if (output.is_string()) {
-    fmt::print("{}", output.get<std::string>());
-  } else {
-    fmt::print("{}\n", output.dump(2));
-  }
-  std::fflush(stdout);
 }
 
 }  // namespace
@@ -72,38 +63,9 @@ Result<vm::VmRequest> vm_request_from_flags(const VmFlags& f) {
 }
 
 int report_vm_result(const vm::VmResult& r) {
-  fmt::print(stderr, "ktstr: {}\n", vm::describe_vm_run(r));
-  if (r.document.is_object() && r.document.contains("stderr_tail")) {
-    for (const auto& line : r.document["stderr_tail"]) {
-      if (line.is_string()) fmt::print(stderr, "guest: {}\n", line.get<std::string>());
-    }
-  }
-  if (r.interrupted_by) {
-    fmt::print(stderr, "ktstr: {}\n", r.reason);
-    return kExitInterrupted;
-  }
-  if (r.verdict == "pass") return r.exit_code;
-  fmt::print(stderr, "ktstr: VM run {}: {}\n", r.verdict, r.reason);
-  if (r.document.is_object() && r.document.contains("scheduler")) {
-    const auto& s = r.document["scheduler"];
-    for (const char* key : {"stall_line", "exit_line", "disable_line"}) {
-      if (s.contains(key) && s[key].is_string() && !s[key].get<std::string>().empty()) {
-        fmt::print(stderr, "  {}: {}\n", key, s[key].get<std::string>());
-      }
-    }
-  }
-  if (!r.document.is_object() && !r.console_tail.empty()) {
-    fmt::print(stderr, "ktstr: last console lines:\n");
-    for (const auto& l : r.console_tail) fmt::print(stderr, "  | {}\n", l);
-  }
-  if (!r.console_log.empty()) fmt::print(stderr, "ktstr: console log: {}\n", r.console_log);
-  if (r.verdict == "error") return r.timed_out ? kExitFail : kExitEnvironment;
-  bool sched_failed = false;
-  if (r.document.is_object() && r.document.contains("scheduler")) {
-    sched_failed = !r.document["scheduler"].value("failure", "").empty();
-  }
-  if (!sched_failed && r.exit_code > 0) return r.exit_code;
-  return kExitFail;
+  auto outcome = vm::vm_outcome(r);
+  fmt::print(stderr, "{}", outcome.text);
+  return outcome.exit_code;
 }
 
 int run_in_vm_and_print(const VmFlags& flags) {
@@ -114,7 +76,8 @@ int run_in_vm_and_print(const VmFlags& flags) {
   req->argv = vm::strip_vm_flags(rest);
   auto r = vm::run_in_vm(*req);
   if (!r) return report_error(r.error());
-  print_output(r->output);
+  fmt::print("{}", vm::guest_output_text(r->output));
+  std::fflush(stdout);
   return report_vm_result(*r);
 }
 

@@ -44,11 +44,6 @@ struct EngineHooks {
   // Scheduler health between steps and at the end; empty = host default
   // (EEVDF, always alive).
   check::HealthProbe health;
-  // detach/attach/restart_scheduler ops; empty = the op is recorded as not
-  // applicable here (no scheduler under test on the host).
-  std::function<Status()> detach_scheduler;
-  std::function<Status()> attach_scheduler;
-  std::function<Status()> restart_scheduler;
   // Polled every ~20 ms; true stops the scenario early (Ctrl-C): workers
   // are collected and cgroups removed before run_scenario returns.
   std::function<bool()> interrupted;
@@ -57,12 +52,11 @@ struct EngineHooks {
 };
 
 struct EngineOptions {
-  std::optional<uint64_t> duration_ns;     // --duration: replaces the scenario's
-  std::optional<size_t> workers;           // --workers: every work group's count
-  check::ThresholdLayer scheduler_checks;  // from the scheduler definition
-  check::ThresholdLayer cli_checks;        // --check NAME=VALUE
-  bool keep_reports = false;               // --raw: keep every WorkerReport
-  uint64_t seed = 0;                       // 0 = derived from name and repeat
+  std::optional<uint64_t> duration_ns;  // --duration: replaces the scenario's
+  std::optional<size_t> workers;        // --workers: every work group's count
+  check::ThresholdLayer cli_checks;     // --check NAME=VALUE
+  bool keep_reports = false;            // --raw: keep every WorkerReport
+  uint64_t seed = 0;                    // 0 = derived from name and repeat
   size_t repeat = 0;
   // Test seams: a topology / cgroup layout instead of the machine's.
   std::optional<topo::Topology> topology;

@@ -70,7 +70,7 @@ class Engine {
   Status remove_cgroup(const std::string& name);
   Status set_cpuset(const std::string& name, const std::optional<CpuSet>& cpus);
   Status apply_limits(const std::string& name, const Limits& l);
-  Status scheduler_op(const std::function<Status()>& hook, const char* what);
+  Status scheduler_op(const char* what);
   std::optional<CpuSet> effective_cpuset(const std::string& name) const;
   CpuSet placement_cpus(const std::string& name) const;
   void note_cpusets();

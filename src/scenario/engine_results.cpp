@@ -48,7 +48,7 @@ void Engine::evaluate() {
   for (const auto& in : inputs) r_.stats.cgroups.push_back(check::compute_cgroup_stats(in, numa));
   r_.stats.scenario = check::fold_scenario_stats(r_.stats.cgroups);
   if (o_.hooks.health) r_.scheduler = o_.hooks.health();
-  const auto thresholds = check::merge_thresholds(&o_.scheduler_checks, &s_.checks, &o_.cli_checks);
+  const auto thresholds = check::merge_thresholds(nullptr, &s_.checks, &o_.cli_checks);
   r_.checks = check::evaluate_checks(thresholds, inputs, r_.stats.cgroups, r_.scheduler);
   if (o_.keep_reports) {
     std::vector<CgroupReports> raw;

@@ -17,6 +17,7 @@
 
 #include "scenario_support.hpp"
 #include "util/file_io.hpp"
+#include "util/version.hpp"
 
 namespace ktstr::scenario {
 namespace {
@@ -146,6 +147,25 @@ TEST(ScenarioCli, MissingWorkTypeFailsNamingIt) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find("no_such_type"), std::string::npos) << r.out;
   EXPECT_NE(r.err.find("uses work type(s) no_such_type"), std::string::npos) << r.err;
+}
+
+// A scenario whose requirement no test machine meets: it skips. Skips pass
+// (exit 0) unless --strict makes them an environment error (exit 3).
+TEST(ScenarioCli, SkipPassesAndStrictExits3) {
+  KTSTR_SCENARIO_PRECONDITIONS();
+  TempScenario s(
+      "name = \"always_skips\"\nduration = \"1s\"\nrequires = [\"min_cpus:4096\"]\n"
+      "[[cgroup]]\nname = \"a\"\nwork = [{ type = \"spin_wait\" }]\n");
+  auto lax = run_ktstr("run '" + s.path() + "' --json -");
+  ASSERT_EQ(lax.exit_code, 0) << lax.out << lax.err;
+  auto j = nlohmann::json::parse(lax.out);
+  EXPECT_EQ(j["ktstr_version"], kVersion);
+  EXPECT_EQ(j["verdict"], "skip");
+  ASSERT_EQ(j["scenarios"].size(), 1u);
+  EXPECT_EQ(j["scenarios"][0]["verdict"], "skip");
+  auto strict = run_ktstr("run '" + s.path() + "' --strict");
+  EXPECT_EQ(strict.exit_code, 3) << strict.out << strict.err;
+  EXPECT_NE(strict.out.find("SKIPPED      always_skips"), std::string::npos) << strict.out;
 }
 
 // Waits until `pred` holds or `ms` pass.

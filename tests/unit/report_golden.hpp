@@ -1,6 +1,8 @@
 // Fixtures and golden-file comparison for the report renderer tests.
-// KTSTR_UPDATE_GOLDEN=1 rewrites the golden files instead of comparing
-// (then review the diff with git).
+// Golden files live in tests/data/golden/ (its README.md); regenerate them
+// all with
+//   KTSTR_UPDATE_GOLDEN=1 build/tests/ktstr_unit_tests --gtest_filter='*Golden*'
+// then review the diff with git.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -30,7 +32,7 @@ inline scenario::RunResult load_fixture(const std::string& name) {
 }
 
 inline void expect_golden(const std::string& golden, const std::string& actual) {
-  const std::string path = report_data("golden/" + golden);
+  const std::string path = std::string(KTSTR_TEST_DATA_DIR) + "/golden/" + golden;
   const char* update = std::getenv("KTSTR_UPDATE_GOLDEN");
   if (update != nullptr && std::string(update) == "1") {
     ASSERT_TRUE(write_file_atomic(path, actual)) << path;

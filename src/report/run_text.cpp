@@ -1,20 +1,10 @@
-#include "cli/run_output.hpp"
-
-#include "sched/sched_ext_sysfs.hpp"
-
-#include <sys/utsname.h>
-
-#include <sstream>
+#include "report/run_text.hpp"
 
 #include <fmt/format.h>
 
-#include "cgroup/layout.hpp"
-#include "cli/command.hpp"
-#include "topology/topology.hpp"
-#include "util/duration.hpp"
-#include "util/file_io.hpp"
+#include "util/cpu_list.hpp"
 
-namespace ktstr::cli {
+namespace ktstr::report {
 namespace {
 
 using check::Verdict;
@@ -121,54 +111,4 @@ std::string render_progress(const scenario::Progress& p, size_t index, size_t to
                      static_cast<double>(p.planned_ns) / 1e9, p.what);
 }
 
-scenario::HostInfo probe_host_info() {
-  scenario::HostInfo h;
-  utsname u{};
-  if (uname(&u) == 0) {
-    h.hostname = u.nodename;
-    h.kernel = u.release;
-  }
-  if (auto cpuinfo = read_file("/proc/cpuinfo")) {
-    std::istringstream in(*cpuinfo);
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.rfind("model name", 0) != 0) continue;
-      auto colon = line.find(':');
-      if (colon != std::string::npos) h.cpu_model = line.substr(colon + 2);
-      break;
-    }
-  }
-  if (auto t = topo::Topology::from_sysfs()) {
-    h.cpus = t->num_cpus();
-    auto spec = t->regular_spec();
-    h.topology = spec ? spec->to_string()
-                      : fmt::format("{} nodes, {} LLCs, irregular", t->num_nodes(), t->num_llcs());
-  }
-  // A sched_ext scheduler attached (inside a ktstr VM, or on a host that
-  // runs one) replaces EEVDF for every fair task: name it.
-  auto scx = sched::read_sched_ext_state();
-  h.scheduler = scx.enabled() ? "sched_ext:" + scx.ops : "eevdf";
-  auto layout = cgroup::detect_cgroup_layout_live();
-  h.cgroup_layout = layout ? (layout->version == 2 ? "v2" : "v1 fallback") : "none usable";
-  return h;
-}
-
-int run_exit_code(const scenario::RunResult& run, bool strict) {
-  if (run.interrupted) return kExitInterrupted;
-  bool invalid = false, failed = false, env = false, inconclusive = false, skipped = false;
-  for (const auto& r : run.scenarios) {
-    invalid = invalid || r.error_kind == "invalid_input";
-    env = env || r.error_kind == "environment";
-    failed = failed || (r.verdict == Verdict::kFail && r.error_kind != "invalid_input" &&
-                        r.error_kind != "environment");
-    inconclusive = inconclusive || r.verdict == Verdict::kInconclusive;
-    skipped = skipped || r.verdict == Verdict::kSkip;
-  }
-  if (invalid) return kExitInvalid;
-  if (failed) return kExitFail;
-  if (env || (strict && skipped)) return kExitEnvironment;
-  if (inconclusive) return kExitInconclusive;
-  return kExitPass;
-}
-
-}  // namespace ktstr::cli
+}  // namespace ktstr::report

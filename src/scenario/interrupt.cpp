@@ -1,4 +1,4 @@
-#include "cli/interrupt.hpp"
+#include "scenario/interrupt.hpp"
 
 #include <signal.h>
 #include <time.h>
@@ -7,7 +7,7 @@
 
 #include "util/clock.hpp"
 
-namespace ktstr::cli {
+namespace ktstr::scenario {
 namespace {
 
 std::atomic<bool> g_interrupted{false};
@@ -41,4 +41,4 @@ bool sleep_unless_interrupted(uint64_t ns) {
   return false;
 }
 
-}  // namespace ktstr::cli
+}  // namespace ktstr::scenario

@@ -1,0 +1,28 @@
+// Everything `ktstr run` emits after the run, host and VM alike: the report
+// files, the JSON result document (docs/results.md) and the terminal text.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "report/outputs.hpp"
+#include "scenario/result.hpp"
+#include "util/result.hpp"
+
+namespace ktstr::report {
+
+struct RunEmitOptions {
+  OutputOptions files;    // --junit, --html, --trace
+  std::string json_path;  // --json: "" none, "-" stdout
+  bool raw = false;       // keep the worker reports in the JSON
+};
+
+// Writes the report files from `run` (null: the document did not parse;
+// no files), then `doc` (the run's JSON, possibly with a `vm` section;
+// worker reports dropped unless raw) to json_path. Returns the terminal
+// text to print next: empty when the JSON went to stdout or `run` is null.
+Result<std::string> emit_run(const scenario::RunResult* run, nlohmann::json doc,
+                             const RunEmitOptions& o);
+
+}  // namespace ktstr::report

@@ -1,0 +1,46 @@
+#include "report/workload_text.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "util/stats.hpp"
+
+namespace ktstr::report {
+
+std::string render_workload_text(const std::vector<workload::WorkerReport>& reports,
+                                 const workload::WorkloadSummary& s, const std::string& type) {
+  std::string out = fmt::format(
+      "{:>3} {:>7} {:>5} {:>12} {:>10} {:>8} {:>6} {:>9} {:>10} {:>10} {}\n", "#", "tid", "grp",
+      "work_units", "iters", "off-cpu%", "migr", "maxgap_ms", "wake_p50us", "wake_p99us", "status");
+  for (const auto& r : reports) {
+    double off = r.wall_time_ns ? 100.0 * static_cast<double>(r.off_cpu_ns) /
+                                      static_cast<double>(r.wall_time_ns)
+                                : 0;
+    auto wake = r.wake_latencies_ns;
+    std::sort(wake.begin(), wake.end());
+    auto pct = [&](double p) {
+      if (wake.empty()) return std::string("-");
+      return fmt::format("{:.1f}", static_cast<double>(percentile_sorted(wake, p)) / 1e3);
+    };
+    std::string status = r.completed ? "ok" : to_string(*r.exit_info);
+    if (!r.affinity_error.empty()) status += " [affinity: " + r.affinity_error + "]";
+    for (const auto& w : r.warnings) status += " [" + w + "]";
+    out += fmt::format("{:>3} {:>7} {:>5} {:>12} {:>10} {:>8.1f} {:>6} {:>9.2f} {:>10} {:>10} {}\n",
+                       r.worker_index, r.tid, r.group_idx, r.work_units, r.iterations, off,
+                       r.migration_count, r.max_gap_ms, pct(50), pct(99), status);
+  }
+  out += fmt::format("\n{}: {}/{} workers completed, {:.3g} work units/s, {} iterations\n", type,
+                     s.completed, s.workers, s.work_units_per_sec, s.iterations);
+  if (s.wake_samples > 0) {
+    out += fmt::format("wake latency: p50 {:.1f}us  p99 {:.1f}us  max {:.1f}us  ({} samples)\n",
+                       static_cast<double>(s.wake_p50_ns) / 1e3,
+                       static_cast<double>(s.wake_p99_ns) / 1e3,
+                       static_cast<double>(s.wake_max_ns) / 1e3, s.wake_samples);
+  }
+  out += fmt::format("migrations: {}  max gap: {:.2f}ms on cpu {}  mean off-cpu: {:.1f}%\n",
+                     s.migrations, s.max_gap_ms, s.max_gap_cpu, s.mean_off_cpu_pct);
+  return out;
+}
+
+}  // namespace ktstr::report

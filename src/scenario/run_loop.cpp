@@ -1,0 +1,150 @@
+#include "scenario/run_loop.hpp"
+
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "scenario/interrupt.hpp"
+#include "scenario/requirements.hpp"
+#include "sched/host_probe.hpp"
+#include "util/clock.hpp"
+#include "util/duration.hpp"
+#include "util/exit_codes.hpp"
+#include "util/version.hpp"
+
+namespace ktstr::scenario {
+namespace {
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+HostInfo probe_host_info() {
+  auto f = sched::probe_host_facts();
+  HostInfo h;
+  h.hostname = f.hostname;
+  h.kernel = f.kernel;
+  h.cpu_model = f.cpu_model;
+  h.topology = f.topology;
+  h.cpus = f.cpus;
+  h.scheduler = f.scheduler;
+  h.cgroup_layout = f.cgroup_layout;
+  return h;
+}
+
+}  // namespace
+
+Result<EngineOptions> make_engine_options(const EngineSettings& o) {
+  EngineOptions e;
+  if (!o.duration.empty()) {
+    auto ns = parse_duration_ns(o.duration);
+    if (!ns) return unexpected(with_context(ns.error(), "--duration"));
+    if (*ns == 0) return invalid_input("--duration must be > 0");
+    e.duration_ns = *ns;
+  }
+  if (o.workers && *o.workers == 0) return invalid_input("--workers must be >= 1");
+  e.workers = o.workers;
+  for (const auto& kv : o.checks) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos) {
+      return invalid_input(fmt::format("'{}' is not NAME=VALUE (e.g. --check max_gap_ms=500)", kv),
+                           "--check");
+    }
+    auto st = e.cli_checks.set_text(kv.substr(0, eq), kv.substr(eq + 1));
+    if (!st) return unexpected(with_context(st.error(), "--check"));
+  }
+  e.keep_reports = o.keep_reports;
+  e.seed = o.seed;
+  e.hooks.interrupted = [] { return interrupted(); };
+  // With a sched_ext scheduler attached at the start (the VM guest case),
+  // scheduler_alive follows it.
+  if (auto watch = sched::SchedExtWatch::on_attached()) {
+    e.hooks.health = [watch = *watch] {
+      check::SchedulerHealth h;
+      h.name = watch.ops();
+      h.sched_ext = true;
+      h.exit_reason = watch.lost_reason();
+      h.attached = h.exit_reason.empty();
+      h.alive = h.attached;
+      return h;
+    };
+  }
+  return e;
+}
+
+Status check_run_environment(const std::vector<Scenario>& selected) {
+  bool needs = false;
+  for (const auto& s : selected) {
+    for (const auto& r : implied_requirements(s)) {
+      needs = needs || r.kind == Requirement::Kind::kCgroups;
+    }
+  }
+  if (!needs) return {};
+  auto topo = topo::Topology::from_sysfs();
+  if (!topo) return unexpected(topo.error());
+  auto caps = HostCapabilities::probe(*topo);
+  if (caps.cgroup_layout) return {};
+  return environment_error("the selected scenarios create cgroups, but " + caps.cgroup_problem);
+}
+
+RunResult run_scenarios(const std::vector<Scenario>& selected, const RunLoopOptions& o) {
+  install_interrupt_handlers();
+  RunResult run;
+  run.ktstr_version = kVersion;
+  run.started_at = utc_now();
+  run.host = probe_host_info();
+  const uint64_t t0 = mono_ns();
+  const size_t total = selected.size() * o.repeat;
+  size_t index = 0;
+  bool stop = false;
+  for (const auto& s : selected) {
+    for (size_t rep = 0; rep < o.repeat && !stop; ++rep) {
+      ++index;
+      auto opts = o.engine;
+      opts.repeat = rep;
+      opts.run_tag = fmt::format("r{}", index);
+      if (o.progress) {
+        opts.hooks.progress = [&o, index, total](const Progress& p) {
+          o.progress(p, index, total);
+        };
+      }
+      auto r = run_scenario(s, opts);
+      if (o.done) o.done(r, index, total);
+      const bool failed = r.verdict == check::Verdict::kFail;
+      run.interrupted = run.interrupted || r.interrupted || interrupted();
+      run.scenarios.push_back(std::move(r));
+      stop = run.interrupted || (failed && !o.keep_going);
+    }
+    if (stop) break;
+  }
+  run.duration_ms = static_cast<double>(mono_ns() - t0) / 1e6;
+  for (const auto& r : run.scenarios) run.verdict = check::worst(run.verdict, r.verdict);
+  run.exit_code = run_exit_code(run, o.strict);
+  return run;
+}
+
+int run_exit_code(const RunResult& run, bool strict) {
+  using check::Verdict;
+  if (run.interrupted) return kExitInterrupted;
+  bool invalid = false, failed = false, env = false, inconclusive = false, skipped = false;
+  for (const auto& r : run.scenarios) {
+    invalid = invalid || r.error_kind == "invalid_input";
+    env = env || r.error_kind == "environment";
+    failed = failed || (r.verdict == Verdict::kFail && r.error_kind != "invalid_input" &&
+                        r.error_kind != "environment");
+    inconclusive = inconclusive || r.verdict == Verdict::kInconclusive;
+    skipped = skipped || r.verdict == Verdict::kSkip;
+  }
+  if (invalid) return kExitInvalid;
+  if (failed) return kExitFail;
+  if (env || (strict && skipped)) return kExitEnvironment;
+  if (inconclusive) return kExitInconclusive;
+  return kExitPass;
+}
+
+}  // namespace ktstr::scenario

@@ -1,0 +1,64 @@
+// The run loop: scenarios x repeats on this machine, one entry point for
+// `ktstr run` on the host and inside a VM guest (where the guest init runs
+// `ktstr run ... --json -`, reaching it through the CLI).
+//
+// It validates the run settings into EngineOptions, runs every scenario
+// `repeat` times in order, stops after the first failure unless keep_going,
+// stops on SIGINT/SIGTERM (after the engine cleaned up), and folds the
+// verdicts and the exit code. It prints nothing: the caller renders the
+// progress and done callbacks.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenario/engine.hpp"
+#include "scenario/model.hpp"
+#include "scenario/result.hpp"
+#include "util/result.hpp"
+
+namespace ktstr::scenario {
+
+// The engine settings of `ktstr run`, as the user typed them.
+struct EngineSettings {
+  std::string duration;             // "" = each scenario's own; else > 0, e.g. "5s"
+  std::optional<size_t> workers;    // >= 1 when set
+  std::vector<std::string> checks;  // NAME=VALUE overrides
+  bool keep_reports = false;
+  uint64_t seed = 0;
+};
+
+// Validated EngineOptions (errors name the flag). Sets the interrupt poll
+// and, when a sched_ext scheduler is attached now, a health probe that
+// follows it (scheduler_alive fails when it is replaced or detached).
+Result<EngineOptions> make_engine_options(const EngineSettings& settings);
+
+// Scenarios with cgroups cannot run without a usable cgroup tree: an
+// environment error that says how to fix it, instead of skipping them all.
+Status check_run_environment(const std::vector<Scenario>& selected);
+
+struct RunLoopOptions {
+  EngineOptions engine;  // per run the loop sets repeat, run_tag and hooks.progress
+  size_t repeat = 1;     // runs of each scenario
+  bool keep_going = false;
+  bool strict = false;  // skips -> exit 3
+  // While a scenario runs (index is 1-based over scenarios x repeats).
+  std::function<void(const Progress&, size_t index, size_t total)> progress;
+  // After each scenario run.
+  std::function<void(const ScenarioResult&, size_t index, size_t total)> done;
+};
+
+// Installs the SIGINT/SIGTERM handlers (scenario/interrupt.hpp), probes the
+// host and runs. The result has verdict, exit_code, duration and host set;
+// fewer than selected x repeat scenarios when it stopped early.
+RunResult run_scenarios(const std::vector<Scenario>& selected, const RunLoopOptions& options);
+
+// Exit code for a finished run (cli.md): 130 interrupted, 2 invalid input,
+// 1 a check failed or the engine failed, 3 environment, 4 inconclusive,
+// 0 otherwise (skips count as failures with `strict`: exit 3).
+int run_exit_code(const RunResult& run, bool strict);
+
+}  // namespace ktstr::scenario

@@ -1,0 +1,36 @@
+#include "scenario/workload_run.hpp"
+
+#include <algorithm>
+
+#include "scenario/interrupt.hpp"
+#include "util/clock.hpp"
+#include "workload/handle.hpp"
+
+namespace ktstr::scenario {
+
+Result<WorkloadRun> run_workload_for(const workload::WorkloadConfig& config, uint64_t duration_ns,
+                                     const WorkloadProgress& progress) {
+  install_interrupt_handlers();
+  auto handle = workload::WorkloadHandle::spawn(config);
+  if (!handle) return unexpected(handle.error());
+  handle->start();
+  WorkloadRun run;
+  const uint64_t start = mono_ns();
+  while (mono_ns() - start < duration_ns) {
+    if (!sleep_unless_interrupted(
+            std::min<uint64_t>(duration_ns - (mono_ns() - start), 250'000'000))) {
+      run.interrupted = true;
+      break;
+    }
+    if (progress) {
+      uint64_t iters = 0;
+      for (auto v : handle->snapshot_iterations()) iters += v;
+      progress(mono_ns() - start, iters);
+    }
+  }
+  run.reports = handle->stop_and_collect();
+  run.summary = workload::summarize(run.reports);
+  return run;
+}
+
+}  // namespace ktstr::scenario

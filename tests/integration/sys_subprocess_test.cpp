@@ -145,9 +145,9 @@ TEST(SysSubprocess, InOurGroupUnlessItMakesItsOwn) {
 
 TEST(SysSubprocess, OnlyNamedFdsAreInherited) {
   // Neither fd is close-on-exec: only the explicit closing keeps `hidden` out.
-  UniqueFd hidden(::open("/dev/null", O_RDONLY));
-  UniqueFd named(::open("/dev/null", O_RDONLY));
-  UniqueFd same(::open("/dev/null", O_RDONLY));
+  UniqueFd hidden(::open("/dev/null", O_RDONLY));  // NOLINT(android-cloexec-open)
+  UniqueFd named(::open("/dev/null", O_RDONLY));   // NOLINT(android-cloexec-open)
+  UniqueFd same(::open("/dev/null", O_RDONLY));    // NOLINT(android-cloexec-open)
   ASSERT_TRUE(hidden && named && same);
   auto o = shell(fmt::format(
       "test -e /proc/self/fd/{} && echo hidden; test -e /proc/self/fd/50 && echo named; "

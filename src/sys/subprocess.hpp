@@ -6,9 +6,11 @@
 //  - it inherits fds 0/1/2 (as configured) and the fds named in
 //    SubprocessOptions::keep_fds, nothing else;
 //  - it runs in its own process group unless told otherwise, so
-//    kill_group() reaches everything it spawned;
+//    signal_group() reaches everything it spawned;
 //  - it gets PR_SET_PDEATHSIG (SIGKILL by default) and exits at once when
-//    its parent died before the signal was armed;
+//    its parent died before the signal was armed (the kernel sends it when
+//    the *thread* that called start() exits: start long-lived children
+//    from a thread that outlives them);
 //  - its signal mask is empty and every signal has its default action;
 //  - everything that allocates (argv/envp, path lookup, opening files) runs
 //    before fork; the child makes async-signal-safe syscalls only and, when
@@ -20,6 +22,7 @@
 
 #include <sys/types.h>
 
+#include <csignal>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -84,9 +87,10 @@ struct SubprocessOptions {
   Stdio stderr_io = Stdio::inherit();
   std::vector<KeptFd> keep_fds;
   bool new_process_group = true;
-  int death_signal = 9;  // PR_SET_PDEATHSIG signal (SIGKILL); 0: none
-  // The child stops before exec until release() (or destruction), so the
-  // parent can place it (e.g. into a cgroup) before it runs any code.
+  int death_signal = SIGKILL;  // PR_SET_PDEATHSIG signal; 0: none
+  // The child stops before exec until release(), so the parent can place
+  // it (e.g. into a cgroup) before it runs any code; never released, it is
+  // killed without having run.
   bool hold_until_released = false;
 };
 

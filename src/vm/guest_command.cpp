@@ -131,7 +131,10 @@ CommandOutcome run_watched(const RunRequest& req, sched::SchedulerProcess* sched
       ::usleep(50 * 1000);
     }
     uint64_t now = mono_ns();
-    if (exited_at == 0 && (status = reap(*child, sched))) exited_at = now;
+    if (exited_at == 0) {
+      status = reap(*child, sched);
+      if (status) exited_at = now;
+    }
     if (exited_at != 0) {
       // Drain what is buffered; a leftover background process holding the
       // pipe must not keep us here.

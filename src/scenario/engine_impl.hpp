@@ -13,6 +13,7 @@
 
 #include "cgroup/manager.hpp"
 #include "scenario/engine.hpp"
+#include "sys/subprocess.hpp"
 #include "workload/handle.hpp"
 
 namespace ktstr::scenario::detail {
@@ -43,9 +44,7 @@ struct WorkerBatch {
 };
 
 struct Payload {
-  pid_t pid = -1;
-  bool done = false;
-  int status = 0;
+  sys::Subprocess proc;  // exit_status() set once reaped
 };
 
 class Engine {

@@ -1,95 +1,55 @@
 // Engine: external payloads (stress-ng, schbench, any program) started,
-// awaited and killed by ops. A payload runs in its own process group with
-// its output discarded; it dies with the harness (parent-death signal) and
-// is killed at the end of the scenario if still running.
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
+// awaited and killed by ops. A payload is a sys::Subprocess in its own
+// process group with its output discarded; it dies with the harness
+// (parent-death signal), is held before exec until it sits in its cgroup,
+// and is killed with its group at the end of the scenario if still running.
+#include <algorithm>
 
 #include "scenario/engine_impl.hpp"
-#include "scenario/requirements.hpp"
 #include "util/clock.hpp"
 #include "util/duration.hpp"
-#include "util/unique_fd.hpp"
-
-extern char** environ;
 
 namespace ktstr::scenario::detail {
 namespace {
 
-std::string describe_status(int status) {
-  if (WIFEXITED(status)) return fmt::format("exited with status {}", WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) return fmt::format("killed by signal {}", WTERMSIG(status));
-  return "ended";
-}
-
-// Child side: async-signal-safe calls only.
-[[noreturn]] void exec_child(int gate_fd, int null_fd, const char* path, char* const argv[]) {
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  setpgid(0, 0);
-  char byte = 0;
-  // The parent closes its end once the child is in its cgroup.
-  while (read(gate_fd, &byte, 1) < 0 && errno == EINTR) {
-  }
-  dup2(null_fd, STDIN_FILENO);
-  dup2(null_fd, STDOUT_FILENO);
-  dup2(null_fd, STDERR_FILENO);
-  execve(path, argv, environ);
-  _exit(127);
-}
+// How often wait_payload looks at the interrupt flag.
+constexpr uint64_t kWaitTickMs = 10;
 
 }  // namespace
 
 Status Engine::run_payload(const Op& op) {
-  const std::string path = find_executable(op.argv.front());
-  if (path.empty()) {
-    return environment_error(
-        fmt::format("payload {}: '{}' is not on PATH", op.payload, op.argv.front()));
+  sys::SubprocessOptions opts;
+  opts.argv = op.argv;
+  opts.stdout_io = sys::Stdio::null();
+  opts.stderr_io = sys::Stdio::null();
+  opts.hold_until_released = true;
+  auto proc = sys::Subprocess::start(std::move(opts));
+  if (!proc) {
+    if (proc.error().kind == ErrorKind::kEnvironment) {
+      return environment_error(
+          fmt::format("payload {}: '{}' is not on PATH", op.payload, op.argv.front()));
+    }
+    return unexpected(with_context(proc.error(), "payload " + op.payload));
   }
-  std::vector<std::string> args = op.argv;
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  int gate[2];
-  if (pipe2(gate, O_CLOEXEC) != 0) return sys_error("pipe2 for payload " + op.payload);
-  UniqueFd gate_r(gate[0]), gate_w(gate[1]);
-  UniqueFd devnull(open("/dev/null", O_RDWR | O_CLOEXEC));
-  if (!devnull) return sys_error("open /dev/null");
-  const pid_t pid = fork();
-  if (pid < 0) return sys_error("fork payload " + op.payload);
-  if (pid == 0) {
-    close(gate[1]);
-    exec_child(gate[0], devnull.get(), path.c_str(), argv.data());
-  }
-  gate_r.reset();
-  setpgid(pid, pid);  // also done by the child; whichever runs first wins
-  payloads_[op.payload] = Payload{pid, false, 0};
+  const pid_t pid = proc->pid();
+  auto& p = payloads_[op.payload];
+  p.proc = std::move(*proc);
   if (!op.cgroup.empty()) KTSTR_TRY(cgm_->move_pids(op.cgroup, {pid}));
-  gate_w.reset();  // releases the child
+  p.proc.release();
   return {};
 }
 
 Status Engine::wait_payload(const Op& op) {
   auto& p = payloads_.at(op.payload);
   const uint64_t deadline = mono_ns() + op.timeout_ns;
-  while (!p.done && mono_ns() < deadline && !interrupted()) {
-    int status = 0;
-    pid_t got = waitpid(p.pid, &status, WNOHANG);
-    if (got == p.pid) {
-      p.done = true;
-      p.status = status;
-      break;
-    }
-    timespec ts = ns_to_timespec(10'000'000);
-    nanosleep(&ts, nullptr);
+  std::optional<sys::ExitStatus> st = p.proc.poll();
+  for (uint64_t now = mono_ns(); !st && now < deadline && !interrupted(); now = mono_ns()) {
+    st = p.proc.wait_for(std::min<uint64_t>(kWaitTickMs, (deadline - now + 999'999) / 1'000'000));
   }
-  if (p.done) {
-    event("payload", fmt::format("{} {}", op.payload, describe_status(p.status)));
-    if (!WIFEXITED(p.status) || WEXITSTATUS(p.status) != 0) {
-      r_.warnings.push_back(fmt::format("payload {} {}", op.payload, describe_status(p.status)));
+  if (st) {
+    event("payload", fmt::format("{} {}", op.payload, st->describe()));
+    if (!st->ok()) {
+      r_.warnings.push_back(fmt::format("payload {} {}", op.payload, st->describe()));
     }
   } else {
     r_.warnings.push_back(fmt::format("payload {} still running after {}", op.payload,
@@ -100,21 +60,12 @@ Status Engine::wait_payload(const Op& op) {
 
 Status Engine::kill_payload(const std::string& name) {
   auto& p = payloads_.at(name);
-  if (p.done) return {};
-  kill(-p.pid, SIGKILL);
-  kill(p.pid, SIGKILL);
-  int status = 0;
-  while (waitpid(p.pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  p.done = true;
-  p.status = status;
+  if (!p.proc.exit_status()) (void)p.proc.kill_and_wait();
   return {};
 }
 
 void Engine::kill_all_payloads() {
-  for (auto& [name, p] : payloads_) {
-    if (!p.done) (void)kill_payload(name);
-  }
+  for (auto& [name, p] : payloads_) (void)kill_payload(name);
 }
 
 }  // namespace ktstr::scenario::detail

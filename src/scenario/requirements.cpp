@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "sys/subprocess.hpp"
 #include "util/file_io.hpp"
 
 namespace ktstr::scenario {
@@ -84,19 +85,6 @@ void implied_by_op(const Op& op, std::vector<Requirement>& out) {
 }
 
 }  // namespace
-
-std::string find_executable(const std::string& name) {
-  if (name.empty()) return "";
-  if (name.find('/') != std::string::npos) return access(name.c_str(), X_OK) == 0 ? name : "";
-  const char* path = std::getenv("PATH");
-  std::istringstream dirs(path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin");
-  std::string dir;
-  while (std::getline(dirs, dir, ':')) {
-    std::string full = (dir.empty() ? "." : dir) + "/" + name;
-    if (access(full.c_str(), X_OK) == 0) return full;
-  }
-  return "";
-}
 
 HostCapabilities HostCapabilities::probe(const topo::Topology& t,
                                          const std::optional<cgroup::CgroupLayout>& layout,
@@ -193,7 +181,7 @@ std::optional<std::string> missing_requirement(const Requirement& r, const HostC
       if (c.cpus >= r.min_cpus) return std::nullopt;
       return fmt::format("needs at least {} CPUs; this machine has {}", r.min_cpus, c.cpus);
     case K::kBinary:
-      if (!find_executable(r.binary).empty()) return std::nullopt;
+      if (sys::find_in_path(r.binary)) return std::nullopt;
       return fmt::format("needs the program '{}' on PATH", r.binary);
   }
   return std::nullopt;

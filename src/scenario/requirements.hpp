@@ -48,8 +48,4 @@ std::optional<std::string> missing_requirement(const Requirement& r, const HostC
 std::optional<std::string> first_missing_requirement(const Scenario& s,
                                                      const HostCapabilities& caps);
 
-// Full path of `name` on $PATH (or `name` itself when it contains a '/'
-// and is executable); "" when not found.
-std::string find_executable(const std::string& name);
-
 }  // namespace ktstr::scenario

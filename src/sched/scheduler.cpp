@@ -1,15 +1,10 @@
 #include "sched/scheduler.hpp"
 
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <utility>
-
-#include "util/clock.hpp"
-#include "util/unique_fd.hpp"
 
 namespace ktstr::sched {
 
@@ -55,36 +50,25 @@ Result<SchedulerSpec> resolve_scheduler(const std::string& text,
 Result<SchedulerProcess> SchedulerProcess::start(const std::string& path,
                                                  const std::vector<std::string>& args,
                                                  const std::string& log_path) {
-  UniqueFd log(::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (!log) return sys_error("cannot create scheduler log", log_path);
-  std::vector<std::string> argv{path};
-  argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<char*> cargv;
-  for (auto& a : argv) cargv.push_back(a.data());
-  cargv.push_back(nullptr);
-  pid_t pid = ::fork();
-  if (pid < 0) return sys_error("fork failed", path);
-  if (pid == 0) {
-    int devnull = ::open("/dev/null", O_RDONLY);
-    ::dup2(devnull, 0);
-    ::dup2(log.get(), 1);
-    ::dup2(log.get(), 2);
-    ::execv(cargv[0], cargv.data());
-    ::_exit(127);
-  }
+  sys::SubprocessOptions opts;
+  opts.argv.push_back(path);
+  opts.argv.insert(opts.argv.end(), args.begin(), args.end());
+  opts.program = path;
+  opts.stdout_io = sys::Stdio::file(log_path);
+  opts.stderr_io = sys::Stdio::same_as_stdout();
+  auto proc = sys::Subprocess::start(std::move(opts));
+  if (!proc) return unexpected(proc.error());
   SchedulerProcess p;
-  p.pid_ = pid;
+  p.proc_ = std::move(*proc);
   return p;
 }
 
-SchedulerProcess::SchedulerProcess(SchedulerProcess&& o) noexcept
-    : pid_(std::exchange(o.pid_, -1)), status_(o.status_) {}
+SchedulerProcess::SchedulerProcess(SchedulerProcess&& o) noexcept = default;
 
 SchedulerProcess& SchedulerProcess::operator=(SchedulerProcess&& o) noexcept {
   if (this != &o) {
     stop();
-    pid_ = std::exchange(o.pid_, -1);
-    status_ = o.status_;
+    proc_ = std::move(o.proc_);
   }
   return *this;
 }
@@ -93,31 +77,25 @@ SchedulerProcess::~SchedulerProcess() {
   stop();
 }
 
+std::optional<int> SchedulerProcess::exit_status() const {
+  const auto& st = proc_.exit_status();
+  if (!st) return std::nullopt;
+  return st->shell_code();
+}
+
 bool SchedulerProcess::alive() {
-  if (pid_ < 0 || status_) return false;
-  int st = 0;
-  pid_t r = ::waitpid(pid_, &st, WNOHANG);
-  if (r == pid_) {
-    status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    return false;
-  }
-  return r == 0;
+  return proc_.running();
 }
 
 void SchedulerProcess::wait_exit(uint64_t grace_ms) {
-  uint64_t deadline = mono_ns() + grace_ms * 1000000ULL;
-  while (alive() && mono_ns() < deadline) ::usleep(20 * 1000);
+  if (proc_.pid() > 0) (void)proc_.wait_for(grace_ms);
 }
 
 void SchedulerProcess::stop(uint64_t grace_ms) {
-  if (pid_ < 0 || !alive()) return;
-  ::kill(pid_, SIGINT);
+  if (!alive()) return;
+  proc_.signal_group(SIGINT);
   wait_exit(grace_ms);
-  if (alive()) {
-    ::kill(pid_, SIGKILL);
-    int st = 0;
-    if (::waitpid(pid_, &st, 0) == pid_) status_ = 128 + SIGKILL;
-  }
+  if (alive()) (void)proc_.kill_and_wait();
 }
 
 }  // namespace ktstr::sched

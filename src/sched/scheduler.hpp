@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "sys/subprocess.hpp"
 #include "util/result.hpp"
 
 namespace ktstr::sched {
@@ -31,8 +32,9 @@ Result<SchedulerSpec> resolve_scheduler(const std::string& text,
                                         const std::vector<std::string>& args,
                                         const std::map<std::string, std::string>& fixtures);
 
-// A started scheduler binary, stdout+stderr to a log file. Stops it (SIGINT,
-// then SIGKILL after a grace period) on destruction. Move-only.
+// A started scheduler binary (sys::Subprocess: own process group, dies with
+// us), stdout+stderr to a log file. Stops it (SIGINT, then SIGKILL after a
+// grace period) on destruction. Move-only.
 class SchedulerProcess {
  public:
   static Result<SchedulerProcess> start(const std::string& path,
@@ -45,19 +47,18 @@ class SchedulerProcess {
   SchedulerProcess& operator=(const SchedulerProcess&) = delete;
   ~SchedulerProcess();
 
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return proc_.pid(); }
   // Reaps without blocking; false once it has exited.
   bool alive();
   // Exit code, or 128+signal; nullopt while running.
-  std::optional<int> exit_status() const { return status_; }
+  std::optional<int> exit_status() const;
   // Waits up to `grace_ms` for a voluntary exit.
   void wait_exit(uint64_t grace_ms);
   // SIGINT, wait up to `grace_ms`, then SIGKILL.
   void stop(uint64_t grace_ms = 2000);
 
  private:
-  pid_t pid_ = -1;
-  std::optional<int> status_;
+  sys::Subprocess proc_;
 };
 
 }  // namespace ktstr::sched

@@ -1,11 +1,11 @@
 #include "vm/guest_command.hpp"
 
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sys/subprocess.hpp"
 #include "util/clock.hpp"
 #include "util/unique_fd.hpp"
 #include "vm/qemu.hpp"
@@ -26,54 +26,52 @@ std::vector<std::string> command_argv(const RunRequest& req) {
   return {"setsid", "cttyhack", "sh"};
 }
 
-// Forks the command; stdout to `out_w` unless interactive.
-pid_t spawn(const RunRequest& req, int out_w, int err_fd) {
-  std::vector<std::string> args = command_argv(req);
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const char* program = req.argv.empty() ? "/bin/busybox" : "/init";
-  bool interactive = req.argv.empty() && req.shell_command.empty();
-  pid_t pid = ::fork();
-  if (pid != 0) return pid;
-  if (!interactive) {
-    ::setpgid(0, 0);
-    ::dup2(out_w, 1);
-    ::dup2(err_fd, 2);
-    int devnull = ::open("/dev/null", O_RDONLY);
-    ::dup2(devnull, 0);
-  }
-  ::execv(program, argv.data());
-  ::_exit(127);
+bool is_interactive(const RunRequest& req) {
+  return req.argv.empty() && req.shell_command.empty();
 }
 
-// Reaps zombies: the command (returns true, sets `status`), the scheduler
-// (through its owner, which records its exit), and orphans PID 1 inherited.
-bool reap(pid_t child, sched::SchedulerProcess* sched, int& status) {
-  bool child_done = false;
+// Non-interactive: own process group, stdout to a pipe we read, stderr to
+// kStderrPath, stdin from /dev/null. Interactive: the console's stdio.
+Result<sys::Subprocess> spawn(const RunRequest& req) {
+  sys::SubprocessOptions opts;
+  opts.argv = command_argv(req);
+  opts.program = req.argv.empty() ? "/bin/busybox" : "/init";
+  if (is_interactive(req)) {
+    opts.new_process_group = false;
+    opts.stdin_io = sys::Stdio::inherit();
+  } else {
+    opts.stdout_io = sys::Stdio::pipe();
+    opts.stderr_io = sys::Stdio::file(kStderrPath);
+  }
+  return sys::Subprocess::start(std::move(opts));
+}
+
+// Reaps zombies: the command (returns its status), the scheduler (through
+// its owner, which records its exit), and orphans PID 1 inherited.
+std::optional<sys::ExitStatus> reap(sys::Subprocess& child, sched::SchedulerProcess* sched) {
+  std::optional<sys::ExitStatus> child_status;
   for (;;) {
     siginfo_t info{};
     if (::waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid == 0) break;
     pid_t pid = info.si_pid;
     if (sched && pid == sched->pid()) {
       sched->alive();
-      continue;
-    }
-    int st = 0;
-    ::waitpid(pid, &st, 0);
-    if (pid == child) {
-      status = st;
-      child_done = true;
+    } else if (pid == child.pid()) {
+      child_status = child.poll();
+    } else {
+      int st = 0;
+      ::waitpid(pid, &st, 0);
     }
   }
-  return child_done;
+  return child_status;
 }
 
 // Decides when to stop the running command: its own timeout, or a failed
 // scheduler after the grace period (SIGTERM to its group, SIGKILL 3 s later).
 class Stopper {
  public:
-  Stopper(const RunRequest& req, pid_t child) : req_(req), child_(child), start_(mono_ns()) {}
+  Stopper(const RunRequest& req, sys::Subprocess& child)
+      : req_(req), child_(child), start_(mono_ns()) {}
 
   void tick(uint64_t now, bool scheduler_healthy, CommandOutcome& out) {
     if (!scheduler_healthy && failed_at_ == 0) failed_at_ = now;
@@ -84,16 +82,16 @@ class Stopper {
     if ((timeout || sched_stop) && term_at_ == 0) {
       out.timed_out = timeout;
       out.stopped_for_scheduler = sched_stop;
-      ::kill(-child_, SIGTERM);
+      child_.signal_group(SIGTERM);
       term_at_ = now;
     } else if (term_at_ != 0 && now - term_at_ > 3000000000ULL) {
-      ::kill(-child_, SIGKILL);
+      child_.signal_group(SIGKILL);
     }
   }
 
  private:
   const RunRequest& req_;
-  pid_t child_;
+  sys::Subprocess& child_;
   uint64_t start_;
   uint64_t failed_at_ = 0;
   uint64_t term_at_ = 0;
@@ -115,24 +113,17 @@ bool read_some(int fd, std::string& into) {
 CommandOutcome run_watched(const RunRequest& req, sched::SchedulerProcess* sched,
                            sched::HealthWatch* watch) {
   CommandOutcome out;
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) {
-    out.start_error = "pipe2 failed";
+  auto child = spawn(req);
+  if (!child) {
+    out.start_error = child.error().describe();
     return out;
   }
-  UniqueFd rd(fds[0]), wr(fds[1]);
-  UniqueFd err(::open(kStderrPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  pid_t child = spawn(req, wr.get(), err.get());
-  if (child < 0) {
-    out.start_error = "fork failed";
-    return out;
-  }
-  wr.reset();
   out.started = true;
-  Stopper stopper(req, child);
+  UniqueFd rd = child->take_stdout();
+  Stopper stopper(req, *child);
   uint64_t exited_at = 0;
-  int status = 0;
-  bool pipe_open = true;
+  std::optional<sys::ExitStatus> status;
+  bool pipe_open = rd.valid();
   while (exited_at == 0 || pipe_open) {
     if (pipe_open) {
       pipe_open = read_some(rd.get(), out.stdout_text);
@@ -140,7 +131,10 @@ CommandOutcome run_watched(const RunRequest& req, sched::SchedulerProcess* sched
       ::usleep(50 * 1000);
     }
     uint64_t now = mono_ns();
-    if (exited_at == 0 && reap(child, sched, status)) exited_at = now;
+    if (exited_at == 0) {
+      status = reap(*child, sched);
+      if (status) exited_at = now;
+    }
     if (exited_at != 0) {
       // Drain what is buffered; a leftover background process holding the
       // pipe must not keep us here.
@@ -150,7 +144,7 @@ CommandOutcome run_watched(const RunRequest& req, sched::SchedulerProcess* sched
     bool healthy = !(watch && sched) || watch->poll(*sched);
     stopper.tick(now, healthy, out);
   }
-  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  out.exit_code = status->shell_code();
   out.stderr_tail = file_tail_lines(kStderrPath, 30);
   return out;
 }

@@ -1,9 +1,8 @@
 // Running helper programs (make, apt-get, objcopy, decompressors) from the
-// host side of VM mode. Children get PR_SET_PDEATHSIG so a killed harness
-// leaves no build or QEMU behind.
+// host side of VM mode, to completion, through sys::Subprocess. Children get
+// PR_SET_PDEATHSIG so a killed harness leaves no build behind; they stay in
+// our process group so a terminal Ctrl-C reaches them too.
 #pragma once
-
-#include <sys/types.h>
 
 #include <cstdint>
 #include <functional>
@@ -42,13 +41,5 @@ Result<CommandResult> run_command(const std::vector<std::string>& argv,
 
 // argv joined for messages, each word quoted when it has shell specials.
 std::string shell_join(const std::vector<std::string>& argv);
-
-// Full path of `name` found in PATH (or `name` itself when it has a '/' and
-// is executable); empty when not found.
-std::string find_program(const std::string& name);
-
-// Sets PR_SET_PDEATHSIG(SIGKILL) in a freshly forked child and exits it when
-// the parent already died. Async-signal-safe; call right after fork().
-void child_die_with_parent(pid_t parent_pid);
 
 }  // namespace ktstr::vm

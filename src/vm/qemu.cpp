@@ -2,15 +2,14 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <deque>
 #include <optional>
 
+#include "sys/subprocess.hpp"
 #include "util/clock.hpp"
 #include "util/file_io.hpp"
 #include "util/unique_fd.hpp"
@@ -25,33 +24,20 @@ namespace {
 // milliseconds. A guest that hangs in poweroff is killed after this.
 constexpr uint64_t kPoweroffGraceNs = 10ULL * 1000000000ULL;
 
-Result<pid_t> spawn_qemu(const std::vector<std::string>& argv, const std::string& stderr_path,
-                         bool interactive) {
-  std::vector<std::string> args = argv;
-  std::vector<char*> cargv;
-  for (auto& s : args) cargv.push_back(s.data());
-  cargv.push_back(nullptr);
-  UniqueFd err_fd;
-  if (!interactive) {
-    err_fd.reset(::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-    if (!err_fd) return sys_error("cannot create QEMU stderr log", stderr_path);
+// Non-interactive: own process group (a terminal Ctrl-C reaches the
+// harness, not QEMU), stdio to /dev/null but stderr to `stderr_path`.
+Result<sys::Subprocess> spawn_qemu(const std::vector<std::string>& argv,
+                                   const std::string& stderr_path, bool interactive) {
+  sys::SubprocessOptions opts;
+  opts.argv = argv;
+  if (interactive) {
+    opts.new_process_group = false;
+    opts.stdin_io = sys::Stdio::inherit();
+  } else {
+    opts.stdout_io = sys::Stdio::null();
+    opts.stderr_io = sys::Stdio::file(stderr_path);
   }
-  pid_t parent = ::getpid();
-  pid_t pid = ::fork();
-  if (pid < 0) return sys_error("fork failed", "qemu");
-  if (pid == 0) {
-    child_die_with_parent(parent);
-    if (!interactive) {
-      ::setpgid(0, 0);  // terminal Ctrl-C reaches the harness, not QEMU
-      int devnull = ::open("/dev/null", O_RDWR);
-      ::dup2(devnull, 0);
-      ::dup2(devnull, 1);
-      ::dup2(err_fd.get(), 2);
-    }
-    ::execvp(cargv[0], cargv.data());
-    ::_exit(127);
-  }
-  return pid;
+  return sys::Subprocess::start(std::move(opts));
 }
 
 std::string tail_text(const std::string& text, size_t max_bytes) {
@@ -59,7 +45,8 @@ std::string tail_text(const std::string& text, size_t max_bytes) {
 }
 
 // The poll/reap loop; fills `out` and returns when QEMU is gone.
-void supervise(pid_t pid, int fifo, SignalCatcher& signals, const QemuRun& run, QemuOutcome& out) {
+void supervise(sys::Subprocess& qemu, int fifo, SignalCatcher& signals, const QemuRun& run,
+               QemuOutcome& out) {
   int sig_fd = signals.fd();
   ResultChannelParser parser;
   uint64_t deadline = out.launch_ns + run.timeout_ms * 1000000ULL;
@@ -71,12 +58,7 @@ void supervise(pid_t pid, int fifo, SignalCatcher& signals, const QemuRun& run, 
       parser.feed(std::string_view(buf, static_cast<size_t>(n)), mono_ns());
     }
   };
-  auto kill_and_reap = [&] {
-    ::kill(pid, SIGKILL);
-    int st = 0;
-    while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-    }
-  };
+  auto kill_and_reap = [&] { (void)qemu.kill_and_wait(); };
   for (;;) {
     uint64_t now = mono_ns();
     // Once the result is in, QEMU exits within milliseconds: poll finely so
@@ -92,10 +74,9 @@ void supervise(pid_t pid, int fifo, SignalCatcher& signals, const QemuRun& run, 
       kill_and_reap();
       break;
     }
-    int status = 0;
-    if (::waitpid(pid, &status, WNOHANG) == pid) {
+    if (auto st = qemu.poll()) {
       drain();
-      out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      out.exit_code = st->exit_code;
       break;
     }
     now = mono_ns();
@@ -135,7 +116,7 @@ std::vector<std::string> file_tail_lines(const std::string& path, size_t max_lin
 }
 
 Result<QemuOutcome> run_qemu(QemuRun run) {
-  if (find_program(run.config.qemu_binary).empty()) {
+  if (!sys::find_in_path(run.config.qemu_binary)) {
     return environment_error(
         fmt::format("{} not found; run scripts/setup or `apt-get install "
                     "qemu-system-x86`",
@@ -156,9 +137,9 @@ Result<QemuOutcome> run_qemu(QemuRun run) {
   SignalCatcher* signals = run.signals;
   if (!signals) signals = &own_signals.emplace();
   out.launch_ns = mono_ns();
-  auto pid = spawn_qemu(out.argv, stderr_path, run.interactive);
-  if (!pid) return unexpected(pid.error());
-  supervise(*pid, fifo.get(), *signals, run, out);
+  auto qemu = spawn_qemu(out.argv, stderr_path, run.interactive);
+  if (!qemu) return unexpected(qemu.error());
+  supervise(*qemu, fifo.get(), *signals, run, out);
   if (auto err = read_file(stderr_path)) out.qemu_stderr = tail_text(*err, 4096);
 
   bool early_failure =

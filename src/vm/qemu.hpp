@@ -1,7 +1,7 @@
 // Running one QEMU guest to completion under a wall-clock timeout.
 //
-// QEMU is our child with PR_SET_PDEATHSIG(SIGKILL) and (non-interactive) in
-// its own process group, so a killed harness leaves no QEMU and a terminal
+// QEMU is our child (sys::Subprocess) with PR_SET_PDEATHSIG(SIGKILL) and
+// (non-interactive) in its own process group, so a killed harness leaves no QEMU and a terminal
 // Ctrl-C reaches us first: we kill QEMU and report `interrupted`.
 //
 // The result channel is the guest's second UART, connected to a FIFO that

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "sched/scheduler.hpp"
+#include "sys/subprocess.hpp"
 #include "util/clock.hpp"
 #include "util/file_io.hpp"
 #include "vm/cache.hpp"
@@ -60,7 +61,7 @@ Status build_initrd(const VmRequest& req, const std::string& root, const std::st
   } else {
     in.init_binary = req.init_binary;
   }
-  in.busybox = find_program("busybox");
+  if (auto busybox = sys::find_in_path("busybox")) in.busybox = *busybox;
   if (in.busybox.empty() && (req.interactive || !req.shell_command.empty())) {
     return environment_error(
         "busybox not found (needed for shells in the guest); run "
@@ -152,7 +153,7 @@ Result<VmResult> run_in_vm(const VmRequest& req) {
   SignalCatcher signals;  // Ctrl-C from here on: QEMU killed, temp dir removed
   std::string qemu = "qemu-system-x86_64";
   if (const char* env = std::getenv("KTSTR_QEMU"); env && *env) qemu = env;
-  if (find_program(qemu).empty()) {
+  if (!sys::find_in_path(qemu)) {
     return environment_error(
         fmt::format("{} not found; run scripts/setup or `apt-get install qemu-system-x86`", qemu));
   }

@@ -1,0 +1,69 @@
+// Scenario payload ops on real processes and cgroups: a payload runs inside
+// its cgroup, its exit status reaches the timeline and the warnings, and a
+// payload still running is killed (and reaped) by kill_payload.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <algorithm>
+
+#include "leak_checker.hpp"
+#include "scenario/builder.hpp"
+#include "scenario/engine.hpp"
+#include "scenario_support.hpp"
+#include "util/file_io.hpp"
+
+namespace ktstr::scenario {
+namespace {
+
+std::string temp_path(const std::string& name) {
+  return "/tmp/ktstr_payload_test_" + std::to_string(getpid()) + "_" + name;
+}
+
+bool has(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+TEST(ScenarioPayload, RunsInItsCgroupReportsItsExitAndIsKilled) {
+  KTSTR_SCENARIO_PRECONDITIONS();
+  testing::LeakChecker leaks;
+  const std::string cgroup_file = temp_path("cgroup");
+  const std::string pid_file = temp_path("pid");
+  auto s =
+      ScenarioBuilder("engine_payload")
+          .duration("600ms")
+          .cgroup(Cgroup("cg_pay").work(Work("spin_wait").workers(1)))
+          .step({ops::run_payload(
+                     "short", {"sh", "-c", "cat /proc/self/cgroup > " + cgroup_file + "; exit 3"},
+                     "cg_pay"),
+                 ops::wait_payload("short", 5'000'000'000),
+                 ops::run_payload("long",
+                                  {"sh", "-c", "echo $$ > " + pid_file + "; exec sleep 100"})},
+                Hold::of(0.5))
+          .step({ops::kill_payload("long")}, Hold::of(0.5))
+          .build();
+  ASSERT_TRUE(s) << s.error().describe();
+  EngineOptions o;
+  o.run_tag = "payload";
+  auto r = run_scenario(*s, o);
+  EXPECT_TRUE(r.error.empty()) << r.error;
+  EXPECT_TRUE(has(r.warnings, "payload short exited with status 3"));
+  bool event_seen = false;
+  for (const auto& e : r.timeline) {
+    event_seen |= e.kind == "payload" && e.detail == "short exited with status 3";
+  }
+  EXPECT_TRUE(event_seen);
+  auto cg = read_file(cgroup_file);
+  ASSERT_TRUE(cg) << "the payload did not run";
+  EXPECT_NE(cg->find("cg_pay"), std::string::npos) << *cg;
+  auto pid_text = read_file(pid_file);
+  ASSERT_TRUE(pid_text) << "the long payload did not run";
+  const std::string proc = "/proc/" + std::to_string(std::stoi(*pid_text));
+  struct stat st {};
+  EXPECT_NE(::stat(proc.c_str(), &st), 0) << "killed payload still exists";
+  EXPECT_EQ(leaks.check(), "");
+  ::unlink(cgroup_file.c_str());
+  ::unlink(pid_file.c_str());
+}
+
+}  // namespace
+}  // namespace ktstr::scenario

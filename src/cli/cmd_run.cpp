@@ -60,7 +60,7 @@ Result<scenario::EngineOptions> engine_options(const RunOptions& o) {
   if (scx.enabled()) {
     e.hooks.health = [scx] {
       auto now = sched::read_sched_ext_state();
-      check::SchedulerHealth h;
+      sched::SchedulerHealth h;
       h.name = scx.ops;
       h.sched_ext = true;
       h.attached = now.enabled() && now.ops == scx.ops && now.enable_seq == scx.enable_seq;

@@ -22,7 +22,7 @@
 #include <string>
 
 #include "cgroup/layout.hpp"
-#include "check/health.hpp"
+#include "sched/health.hpp"
 #include "check/thresholds.hpp"
 #include "scenario/model.hpp"
 #include "scenario/result.hpp"
@@ -43,7 +43,7 @@ struct Progress {
 struct EngineHooks {
   // Scheduler health between steps and at the end; empty = host default
   // (EEVDF, always alive).
-  check::HealthProbe health;
+  sched::HealthProbe health;
   // detach/attach/restart_scheduler ops; empty = the op is recorded as not
   // applicable here (no scheduler under test on the host).
   std::function<Status()> detach_scheduler;

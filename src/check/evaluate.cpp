@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/check.hpp"
 #include "util/json_struct.hpp"
 
 namespace ktstr::check {
@@ -15,55 +16,17 @@ CheckResult result_for(const Threshold& t) {
 }
 namespace {
 
-// One number per cgroup for a per-cgroup check; nullopt = not measurable in
-// that cgroup. `what` words the value in the detail.
-struct Metric {
-  const char* what;
-  const char* unit;
-  std::optional<double> (*get)(const CgroupStats&);
-};
-
-std::optional<double> when(bool ok, double v) {
-  return ok ? std::optional<double>(v) : std::nullopt;
-}
-
-const Metric* metric_for(const std::string& name) {
-  static const std::map<std::string, Metric> metrics = {
-      {"max_spread_pct",
-       {"off-CPU spread", "%",
-        [](const CgroupStats& s) { return when(s.completed > 0, s.spread_pct); }}},
-      {"max_throughput_cv",
-       {"throughput CV", "",
-        [](const CgroupStats& s) { return when(s.completed > 1, s.throughput_cv); }}},
-      {"max_p99_wake_latency_ns",
-       {"p99 wake latency", "ns",
-        [](const CgroupStats& s) {
-          return when(s.wake_samples > 0, static_cast<double>(s.wake_p99_ns));
-        }}},
-      {"max_wake_latency_cv",
-       {"wake latency CV", "",
-        [](const CgroupStats& s) { return when(s.wake_samples > 1, s.wake_cv); }}},
-      {"max_migration_ratio",
-       {"migrations per iteration", "",
-        [](const CgroupStats& s) { return when(s.iterations > 0, s.migration_ratio); }}},
-      {"min_page_locality",
-       {"page locality", "", [](const CgroupStats& s) { return s.page_locality; }}},
-      {"max_cross_node_migration_ratio",
-       {"NUMA pages migrated per page", "",
-        [](const CgroupStats& s) { return s.cross_node_migration_ratio; }}},
-      {"max_slow_tier_ratio",
-       {"slow-tier page share", "", [](const CgroupStats& s) { return s.slow_tier_ratio; }}},
-  };
-  auto it = metrics.find(name);
-  return it == metrics.end() ? nullptr : &it->second;
+// The metric's unit as the detail prints it: ratios are bare numbers.
+std::string_view detail_unit(const CheckDef& d) {
+  return d.unit == "ratio" ? std::string_view() : std::string_view(d.unit);
 }
 
 }  // namespace
 
 CheckResult check_cgroup_metric(const Threshold& t, const std::vector<CgroupStats>& stats) {
   CheckResult res = result_for(t);
-  const Metric* m = metric_for(t.name);
-  if (m == nullptr) {
+  const CheckDef* def = find_check(t.name);
+  if (def == nullptr || def->cgroup_value == nullptr) {
     res.verdict = Verdict::kSkip;
     res.detail = "not a per-cgroup check";
     return res;
@@ -71,7 +34,7 @@ CheckResult check_cgroup_metric(const Threshold& t, const std::vector<CgroupStat
   const bool is_max = t.kind == CheckKind::kMax;
   size_t bad = 0, measured = 0;
   for (const auto& s : stats) {
-    auto v = m->get(s);
+    auto v = def->cgroup_value(s);
     if (!v) continue;
     ++measured;
     if (is_max ? *v > t.limit : *v < t.limit) ++bad;
@@ -82,18 +45,19 @@ CheckResult check_cgroup_metric(const Threshold& t, const std::vector<CgroupStat
   }
   if (measured == 0) {
     res.verdict = Verdict::kInconclusive;
-    res.detail = fmt::format("no cgroup produced data for the {}", m->what);
+    res.detail = fmt::format("no cgroup produced data for the {}", def->evidence);
     return res;
   }
   res.verdict = bad > 0 ? Verdict::kFail : Verdict::kPass;
   const char* cmp = bad > 0 ? (is_max ? ">" : "<") : (is_max ? "<=" : ">=");
-  res.detail = fmt::format("cgroup {}: {} {:.4g}{} {} {:g}{}", res.cgroup, m->what, *res.value,
-                           m->unit, cmp, t.limit, m->unit);
+  const std::string_view unit = detail_unit(*def);
+  res.detail = fmt::format("cgroup {}: {} {:.4g}{} {} {:g}{}", res.cgroup, def->evidence,
+                           *res.value, unit, cmp, t.limit, unit);
   if (bad > 1) res.detail += fmt::format(" ({} of {} cgroups)", bad, measured);
   return res;
 }
 
-CheckResult check_scheduler_alive(const Threshold& t, const SchedulerHealth& h) {
+CheckResult check_scheduler_alive(const Threshold& t, const sched::SchedulerHealth& h) {
   CheckResult res = result_for(t);
   res.value = (h.alive && h.attached) ? 1 : 0;
   if (!h.alive) {
@@ -109,7 +73,7 @@ CheckResult check_scheduler_alive(const Threshold& t, const SchedulerHealth& h) 
   return res;
 }
 
-CheckResult check_scheduler_clean_exit(const Threshold& t, const SchedulerHealth& h) {
+CheckResult check_scheduler_clean_exit(const Threshold& t, const sched::SchedulerHealth& h) {
   CheckResult res = result_for(t);
   if (!h.sched_ext) {
     res.verdict = Verdict::kSkip;
@@ -131,27 +95,15 @@ CheckResult check_scheduler_clean_exit(const Threshold& t, const SchedulerHealth
 std::vector<CheckResult> evaluate_checks(const Thresholds& thresholds,
                                          const std::vector<CgroupInput>& inputs,
                                          const std::vector<CgroupStats>& stats,
-                                         const SchedulerHealth& health) {
+                                         const sched::SchedulerHealth& health) {
+  const CheckInputs in{inputs, stats, health};
+  const auto& table = check_catalogue();
+  const auto& values = thresholds.all();
+  KTSTR_CHECK(values.size() == table.size(), "thresholds out of step with the check table");
   std::vector<CheckResult> out;
-  for (const auto& t : thresholds.all()) {
-    if (!t.enabled) continue;
-    if (t.name == "not_starved") {
-      out.push_back(check_not_starved(t, inputs));
-    } else if (t.name == "max_gap_ms") {
-      out.push_back(check_max_gap(t, inputs));
-    } else if (t.name == "isolation") {
-      out.push_back(check_isolation(t, inputs));
-    } else if (t.name == "min_work_rate") {
-      out.push_back(check_min_work_rate(t, inputs));
-    } else if (t.name == "min_iteration_rate") {
-      out.push_back(check_min_iteration_rate(t, inputs));
-    } else if (t.name == "scheduler_alive") {
-      out.push_back(check_scheduler_alive(t, health));
-    } else if (t.name == "scheduler_clean_exit") {
-      out.push_back(check_scheduler_clean_exit(t, health));
-    } else {
-      out.push_back(check_cgroup_metric(t, stats));
-    }
+  for (size_t i = 0; i < table.size(); ++i) {
+    KTSTR_CHECK(values[i].name == table[i].name, "thresholds out of check-table order");
+    if (values[i].enabled) out.push_back(table[i].evaluate(values[i], in));
   }
   return out;
 }
@@ -180,8 +132,5 @@ void from_json(const nlohmann::json& j, CheckResult& r) {
   r.cgroup = j.value("cgroup", "");
   r.detail = j.value("detail", "");
 }
-
-KTSTR_JSON_STRUCT(SchedulerHealth, name, sched_ext, alive, attached, error_exit, stalled,
-                  exit_reason, log_excerpt)
 
 }  // namespace ktstr::check

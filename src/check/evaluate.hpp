@@ -1,6 +1,7 @@
 // Check evaluation: thresholds + per-cgroup inputs + scheduler health ->
-// one CheckResult per enabled check, with the evidence a reader needs
-// (which cgroup, which worker and tid, which CPU, when).
+// one CheckResult per enabled check, in check-table order, with the evidence
+// a reader needs (which cgroup, which worker and tid, which CPU, when). Each
+// check's evaluator is named in its table entry (table.cpp).
 #pragma once
 
 #include <optional>
@@ -9,10 +10,10 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "check/health.hpp"
 #include "check/stats.hpp"
 #include "check/thresholds.hpp"
 #include "check/verdict.hpp"
+#include "sched/health.hpp"
 
 namespace ktstr::check {
 
@@ -26,12 +27,19 @@ struct CheckResult {
   std::string detail;  // evidence, e.g. "worker 3 (tid 812) max gap 3500ms on cpu1 ..."
 };
 
+// What an evaluator judges; references into the caller's data.
+struct CheckInputs {
+  const std::vector<CgroupInput>& cgroups;
+  const std::vector<CgroupStats>& stats;  // stats[i] = compute_cgroup_stats(cgroups[i])
+  const sched::SchedulerHealth& health;
+};
+
 // `inputs` and `stats` are parallel (stats[i] = compute_cgroup_stats(inputs[i])).
 // Disabled checks produce no result.
 std::vector<CheckResult> evaluate_checks(const Thresholds& thresholds,
                                          const std::vector<CgroupInput>& inputs,
                                          const std::vector<CgroupStats>& stats,
-                                         const SchedulerHealth& health);
+                                         const sched::SchedulerHealth& health);
 
 // The individual checks (exposed for tests).
 // A result named after `t`, with its source and (for limits) its threshold.
@@ -42,10 +50,11 @@ CheckResult check_max_gap(const Threshold& t, const std::vector<CgroupInput>& in
 CheckResult check_isolation(const Threshold& t, const std::vector<CgroupInput>& in);
 CheckResult check_min_work_rate(const Threshold& t, const std::vector<CgroupInput>& in);
 CheckResult check_min_iteration_rate(const Threshold& t, const std::vector<CgroupInput>& in);
-// Checks on one number per cgroup (spread, CVs, p99, migration ratio, NUMA).
+// Checks on one number per cgroup (spread, CVs, p99, migration ratio, NUMA):
+// the value is the table entry's cgroup_value, worded as its evidence.
 CheckResult check_cgroup_metric(const Threshold& t, const std::vector<CgroupStats>& stats);
-CheckResult check_scheduler_alive(const Threshold& t, const SchedulerHealth& h);
-CheckResult check_scheduler_clean_exit(const Threshold& t, const SchedulerHealth& h);
+CheckResult check_scheduler_alive(const Threshold& t, const sched::SchedulerHealth& h);
+CheckResult check_scheduler_clean_exit(const Threshold& t, const sched::SchedulerHealth& h);
 
 // Worst verdict of a set of results (pass when empty); skips do not count
 // against a run.

@@ -3,6 +3,7 @@
 
 #include "check/evaluate.hpp"
 #include "topology/cpuset_math.hpp"
+#include "util/check.hpp"
 
 namespace ktstr::check {
 namespace {
@@ -13,9 +14,16 @@ std::string more(size_t offenders) {
   return offenders > 1 ? fmt::format(" (and {} more)", offenders - 1) : std::string();
 }
 
+// How the check's table entry words its measured value.
+const std::string& evidence_of(const Threshold& t) {
+  const CheckDef* def = find_check(t.name);
+  KTSTR_CHECK(def != nullptr, "threshold for a check not in the table");
+  return def->evidence;
+}
+
 // Per-worker floor on a rate: the lowest measured worker decides.
 CheckResult rate_floor(const Threshold& t, const std::vector<CgroupInput>& in,
-                       double (*rate)(const WorkerReport&), const char* what, bool need_cpu) {
+                       double (*rate)(const WorkerReport&), bool need_cpu) {
   CheckResult res = result_for(t);
   const WorkerReport* worst = nullptr;
   size_t below = 0, measured = 0;
@@ -38,9 +46,10 @@ CheckResult rate_floor(const Threshold& t, const std::vector<CgroupInput>& in,
     return res;
   }
   res.verdict = below > 0 ? Verdict::kFail : Verdict::kPass;
-  res.detail = fmt::format("cgroup {}: {} {} {:.1f}/s {} {:g}/s{}", res.cgroup,
-                           describe_worker(*worst), what, *res.value, below ? "<" : ">=", t.limit,
-                           below ? fmt::format(" ({} of {} workers below)", below, measured) : "");
+  res.detail =
+      fmt::format("cgroup {}: {} {} {:.1f}/s {} {:g}/s{}", res.cgroup, describe_worker(*worst),
+                  evidence_of(t), *res.value, below ? "<" : ">=", t.limit,
+                  below ? fmt::format(" ({} of {} workers below)", below, measured) : "");
   return res;
 }
 
@@ -101,8 +110,8 @@ CheckResult check_max_gap(const Threshold& t, const std::vector<CgroupInput>& in
   }
   res.value = worst->max_gap_ms;
   res.verdict = over > 0 ? Verdict::kFail : Verdict::kPass;
-  res.detail = fmt::format("cgroup {}: {} max gap {:.0f}ms on cpu{} at +{:.0f}ms {} {:g}ms{}",
-                           res.cgroup, describe_worker(*worst), worst->max_gap_ms,
+  res.detail = fmt::format("cgroup {}: {} {} {:.0f}ms on cpu{} at +{:.0f}ms {} {:g}ms{}",
+                           res.cgroup, describe_worker(*worst), evidence_of(t), worst->max_gap_ms,
                            worst->max_gap_cpu, worst->max_gap_at_ms, over ? ">" : "<=", t.limit,
                            over ? fmt::format(" ({} of {} workers over)", over, measured) : "");
   return res;
@@ -140,11 +149,11 @@ CheckResult check_isolation(const Threshold& t, const std::vector<CgroupInput>& 
 }
 
 CheckResult check_min_work_rate(const Threshold& t, const std::vector<CgroupInput>& in) {
-  return rate_floor(t, in, work_rate_per_cpu_s, "work rate", true);
+  return rate_floor(t, in, work_rate_per_cpu_s, true);
 }
 
 CheckResult check_min_iteration_rate(const Threshold& t, const std::vector<CgroupInput>& in) {
-  return rate_floor(t, in, iteration_rate_per_s, "iteration rate", false);
+  return rate_floor(t, in, iteration_rate_per_s, false);
 }
 
 }  // namespace ktstr::check

@@ -7,51 +7,6 @@
 #include "util/suggest.hpp"
 
 namespace ktstr::check {
-namespace {
-
-std::vector<CheckDef> build_catalogue() {
-  using K = CheckKind;
-  return {
-      {"not_starved", K::kToggle, "", "any worker with work_units == 0 fails (sentinels included)",
-       true},
-      {"max_gap_ms", K::kMax, "ms", "any worker's longest gap between checkpoints above the limit",
-       true, 2000, 3000},
-      {"max_spread_pct", K::kMax, "%",
-       "per cgroup, max - min of the workers' off-CPU % (off_cpu / wall)", true, 15, 35},
-      {"isolation", K::kToggle, "", "every worker's cpus_used is a subset of its cgroup's cpuset",
-       false},
-      {"max_throughput_cv", K::kMax, "ratio",
-       "per cgroup, CV of work_units per CPU-second across workers", false},
-      {"min_work_rate", K::kMin, "1/s", "per worker, work_units per CPU-second (floor)", false},
-      {"max_p99_wake_latency_ns", K::kMax, "ns",
-       "per cgroup, nearest-rank p99 of the pooled wake-latency samples", false},
-      {"max_wake_latency_cv", K::kMax, "ratio", "per cgroup, CV of the pooled wake-latency samples",
-       false},
-      {"min_iteration_rate", K::kMin, "1/s", "per worker, iterations per wall-clock second", false},
-      {"max_migration_ratio", K::kMax, "ratio", "per cgroup, migrations / iterations", false},
-      {"min_page_locality", K::kMin, "ratio",
-       "per cgroup, pages on the nodes of the CPUs the workers ran on / all pages", false},
-      {"max_cross_node_migration_ratio", K::kMax, "ratio",
-       "per cgroup, NUMA pages migrated (vmstat delta) / pages", false},
-      {"max_slow_tier_ratio", K::kMax, "ratio",
-       "per cgroup, pages on memory-only (slow tier) nodes / pages", false},
-      {"scheduler_alive", K::kToggle, "",
-       "the scheduler under test is still running and attached after every step", true},
-      {"scheduler_clean_exit", K::kToggle, "",
-       "no sched_ext error exit or stall in the kernel log (sched_ext only)", true},
-  };
-}
-
-}  // namespace
-
-bool is_debug_build() {
-#ifdef KTSTR_DEBUG_BUILD
-  return true;
-#else
-  return false;
-#endif
-}
-
 std::string_view to_string(ThresholdSource s) {
   switch (s) {
     case ThresholdSource::kDefault:
@@ -72,34 +27,6 @@ Result<ThresholdSource> parse_threshold_source(std::string_view text) {
     if (to_string(s) == text) return s;
   }
   return invalid_input(fmt::format("'{}' is not a threshold source", text));
-}
-
-const std::vector<CheckDef>& check_catalogue() {
-  static const std::vector<CheckDef> defs = build_catalogue();
-  return defs;
-}
-
-const CheckDef* find_check(std::string_view name) {
-  for (const auto& d : check_catalogue()) {
-    if (d.name == name) return &d;
-  }
-  return nullptr;
-}
-
-std::vector<std::string> check_names() {
-  std::vector<std::string> out;
-  for (const auto& d : check_catalogue()) out.push_back(d.name);
-  return out;
-}
-
-static double default_limit_of(const CheckDef& d) {
-  return is_debug_build() && d.debug_limit != 0 ? d.debug_limit : d.default_limit;
-}
-
-std::string default_text(const CheckDef& d) {
-  if (!d.default_enabled) return "off";
-  if (d.kind == CheckKind::kToggle) return "on";
-  return fmt::format("{:g} {}", default_limit_of(d), d.unit);
 }
 
 static Result<const CheckDef*> lookup(const std::string& name) {

@@ -1,7 +1,7 @@
 // Check thresholds as data, merged in layers (scenarios.md "Checks").
 //
-// The catalogue (check_catalogue) lists every check with its kind and
-// built-in default. Callers describe what they want changed as a
+// The check table (table.hpp) lists every check with its kind and built-in
+// default. Callers describe what they want changed as a
 // ThresholdLayer (from a scheduler definition, a scenario's [checks] table
 // or a C++ builder, and `--check NAME=VALUE` on the command line);
 // merge_thresholds() applies the layers over the defaults in the order
@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "check/table.hpp"
 #include "util/result.hpp"
 
 namespace ktstr::check {
@@ -22,30 +23,6 @@ namespace ktstr::check {
 enum class ThresholdSource { kDefault, kScheduler, kTest, kCli };
 std::string_view to_string(ThresholdSource s);
 Result<ThresholdSource> parse_threshold_source(std::string_view text);
-
-// kToggle: on/off (not_starved, isolation, scheduler_*).
-// kMax / kMin: a numeric limit the measured value must stay below / above.
-enum class CheckKind { kToggle, kMax, kMin };
-
-struct CheckDef {
-  std::string name;
-  CheckKind kind = CheckKind::kToggle;
-  std::string unit;        // "ms", "%", "ns", "ratio", "1/s", "" for toggles
-  std::string definition;  // one line for `ktstr list checks` and docs
-  bool default_enabled = false;
-  double default_limit = 0;  // kMax/kMin when enabled by default (release builds)
-  double debug_limit = 0;    // the same for debug builds of the harness (0 = same)
-  // What "enabled" without a number means for an off-by-default limit: none,
-  // so `name = true` is refused with a hint to give a value.
-};
-
-// Every check, in evaluation order.
-const std::vector<CheckDef>& check_catalogue();
-const CheckDef* find_check(std::string_view name);
-std::vector<std::string> check_names();
-// The default a build of ktstr uses ("2000 ms", "on", "off").
-std::string default_text(const CheckDef& def);
-bool is_debug_build();
 
 // What one layer sets for one check: `enabled = false` turns it off; a limit
 // turns it on with that value; `enabled = true` alone turns it on with the

@@ -10,6 +10,7 @@
 #include "report/junit.hpp"
 #include "report/summary.hpp"
 #include "util/cpu_list.hpp"
+#include "util/stats.hpp"
 
 namespace ktstr::report {
 
@@ -20,13 +21,6 @@ namespace {
 
 double nines(double pct) {
   return pct <= 0 ? 0 : -std::log10(1 - pct / 100);
-}
-
-// Nearest-rank percentile of sorted samples.
-uint64_t percentile(const std::vector<uint64_t>& sorted, double pct) {
-  if (pct <= 0) return sorted.front();
-  const auto rank = static_cast<size_t>(std::ceil(pct / 100 * static_cast<double>(sorted.size())));
-  return sorted[std::clamp<size_t>(rank, 1, sorted.size()) - 1];
 }
 
 // Latency series from pooled samples, one per group name (sorted by name).
@@ -47,7 +41,7 @@ json latency_from_samples(std::map<std::string, std::vector<uint64_t>> groups) {
   for (const auto& [name, v] : groups) {
     if (v.empty()) continue;
     json y = json::array();
-    for (double p : pcts) y.push_back(static_cast<double>(percentile(v, p)) / 1e3);
+    for (double p : pcts) y.push_back(static_cast<double>(percentile_sorted(v, p)) / 1e3);
     series.push_back({{"name", name}, {"samples", v.size()}, {"y_us", std::move(y)}});
   }
   return {{"basis", "samples"}, {"pct", pcts}, {"x", std::move(x)}, {"series", std::move(series)}};

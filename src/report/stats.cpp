@@ -7,19 +7,6 @@
 
 namespace ktstr::report {
 
-double mean(const std::vector<double>& v) {
-  if (v.empty()) return 0;
-  return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
-}
-
-double std_dev(const std::vector<double>& v) {
-  if (v.size() < 2) return 0;
-  const double m = mean(v);
-  double ss = 0;
-  for (double x : v) ss += (x - m) * (x - m);
-  return std::sqrt(ss / static_cast<double>(v.size() - 1));
-}
-
 double normal_upper_tail(double z) {
   return 0.5 * std::erfc(z / std::sqrt(2.0));
 }
@@ -142,14 +129,6 @@ double resample_mean(const std::vector<double>& v, std::mt19937_64& rng) {
   return sum / static_cast<double>(n);
 }
 
-double quantile_sorted(const std::vector<double>& sorted, double q) {
-  const double pos = q * static_cast<double>(sorted.size() - 1);
-  const auto lo = static_cast<size_t>(std::floor(pos));
-  const size_t hi = std::min(lo + 1, sorted.size() - 1);
-  const double frac = pos - static_cast<double>(lo);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * frac;
-}
-
 }  // namespace
 
 BootstrapCi bootstrap_mean_diff_ci(const std::vector<double>& a, const std::vector<double>& b,
@@ -162,7 +141,8 @@ BootstrapCi bootstrap_mean_diff_ci(const std::vector<double>& a, const std::vect
     d = resample_mean(b, rng) - ma;
   }
   std::sort(diffs.begin(), diffs.end());
-  return {quantile_sorted(diffs, alpha / 2), quantile_sorted(diffs, 1 - alpha / 2)};
+  return {quantile_interpolated_sorted(diffs, alpha / 2),
+          quantile_interpolated_sorted(diffs, 1 - alpha / 2)};
 }
 
 }  // namespace ktstr::report

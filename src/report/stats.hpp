@@ -11,10 +11,11 @@
 #include <cstdint>
 #include <vector>
 
-namespace ktstr::report {
+// mean, std_dev (sample, n-1) and the interpolated quantile of the bootstrap
+// come from the one statistics module.
+#include "util/stats.hpp"
 
-double mean(const std::vector<double>& v);     // 0 for an empty vector
-double std_dev(const std::vector<double>& v);  // sample (n-1) std dev; 0 when n < 2
+namespace ktstr::report {
 
 // Which side of the null hypothesis an alternative looks at.
 enum class Alternative { kTwoSided, kGreater, kLess };
@@ -42,7 +43,10 @@ struct BootstrapCi {
 };
 
 // Percentile-bootstrap confidence interval of mean(b) - mean(a) at level
-// 1 - alpha: each resample draws n_a from a and n_b from b with replacement.
+// 1 - alpha: each resample draws n_a from a and n_b from b with replacement;
+// the endpoints are the alpha/2 and 1 - alpha/2 quantiles of the sorted
+// resampled differences by linear interpolation (quantile_interpolated_sorted,
+// util/stats.hpp explains why not nearest rank).
 // Either side empty: {0, 0}.
 inline constexpr uint64_t kBootstrapSeed = 0x6b74737472ULL;  // "ktstr"
 inline constexpr int kBootstrapResamples = 2000;

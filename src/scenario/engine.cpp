@@ -70,7 +70,7 @@ void Engine::run() {
   r_.planned_duration_ms = static_cast<double>(duration_ns_) / 1e6;
   seed_ = o_.seed != 0 ? o_.seed : std::hash<std::string>{}(s_.name) + o_.repeat * 7919 + 1;
   steps_total_ = std::max<size_t>(s_.steps.size(), 1);
-  r_.scheduler = o_.hooks.health ? o_.hooks.health() : check::SchedulerHealth::host_default();
+  r_.scheduler = o_.hooks.health ? o_.hooks.health() : sched::SchedulerHealth::host_default();
 
   if (o_.topology) {
     topo_ = *o_.topology;

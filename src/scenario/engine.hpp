@@ -22,7 +22,7 @@
 #include <string>
 
 #include "cgroup/layout.hpp"
-#include "check/health.hpp"
+#include "sched/health.hpp"
 #include "check/thresholds.hpp"
 #include "scenario/model.hpp"
 #include "scenario/result.hpp"
@@ -43,7 +43,7 @@ struct Progress {
 struct EngineHooks {
   // Scheduler health between steps and at the end; empty = host default
   // (EEVDF, always alive).
-  check::HealthProbe health;
+  sched::HealthProbe health;
   // Polled every ~20 ms; true stops the scenario early (Ctrl-C): workers
   // are collected and cgroups removed before run_scenario returns.
   std::function<bool()> interrupted;

@@ -62,7 +62,7 @@ void from_json(const nlohmann::json& j, ScenarioResult& r) {
   if (j.contains("reports") && !j["reports"].is_null()) {
     r.reports = j["reports"].get<std::vector<CgroupReports>>();
   }
-  r.scheduler = j.value("scheduler", check::SchedulerHealth{});
+  r.scheduler = j.value("scheduler", sched::SchedulerHealth{});
   r.interrupted = j.value("interrupted", false);
   r.error_kind = j.value("error_kind", "");
   r.error = j.value("error", "");

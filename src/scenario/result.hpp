@@ -16,7 +16,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "check/evaluate.hpp"
-#include "check/health.hpp"
+#include "sched/health.hpp"
 #include "check/stats.hpp"
 #include "check/verdict.hpp"
 #include "workload/report.hpp"
@@ -64,7 +64,7 @@ struct ScenarioResult {
   ScenarioStatsBlock stats;
   std::vector<TimelineEvent> timeline;
   std::optional<std::vector<CgroupReports>> reports;  // --raw only
-  check::SchedulerHealth scheduler;                   // last health seen
+  sched::SchedulerHealth scheduler;                   // last health seen
   bool interrupted = false;                           // Ctrl-C arrived during this scenario
   // Set when the engine could not run the scenario to the end:
   // "invalid_input", "environment" or "runtime", with the message.

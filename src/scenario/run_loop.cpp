@@ -65,7 +65,7 @@ Result<EngineOptions> make_engine_options(const EngineSettings& o) {
   // scheduler_alive follows it.
   if (auto watch = sched::SchedExtWatch::on_attached()) {
     e.hooks.health = [watch = *watch] {
-      check::SchedulerHealth h;
+      sched::SchedulerHealth h;
       h.name = watch.ops();
       h.sched_ext = true;
       h.exit_reason = watch.lost_reason();

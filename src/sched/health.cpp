@@ -6,6 +6,7 @@
 
 #include "util/clock.hpp"
 #include "util/file_io.hpp"
+#include "util/json_struct.hpp"
 
 namespace ktstr::sched {
 namespace {
@@ -55,7 +56,7 @@ SchedulerLogSummary summarize_scheduler_log(std::string_view log, size_t tail_li
   return s;
 }
 
-nlohmann::json to_json(const SchedulerHealth& h) {
+nlohmann::json to_watch_json(const SchedulerHealth& h) {
   return {{"name", h.name},
           {"sched_ext", h.sched_ext},
           {"attached", h.attached},
@@ -65,8 +66,8 @@ nlohmann::json to_json(const SchedulerHealth& h) {
           {"enable_seq_at_attach", h.enable_seq_at_attach},
           {"enable_seq", h.enable_seq},
           {"healthy", h.healthy()},
-          {"failure", h.failure},
-          {"exit_reason", h.failure},
+          {"failure", h.exit_reason},
+          {"exit_reason", h.exit_reason},
           {"disable_line", h.disable_line},
           {"stall_line", h.stall_line},
           {"exit_line", h.exit_line},
@@ -83,9 +84,9 @@ void apply_kmsg_line(SchedulerHealth& h, const std::string& message) {
   if (is_stall_line(message) && h.stall_line.empty()) h.stall_line = message;
   if (auto d = parse_disable_line(message)) {
     if (h.disable_line.empty()) h.disable_line = message;
-    if (h.attached && !h.stopping && !h.failure_from_kernel) {
-      h.failure = d->reason;
-      h.failure_from_kernel = true;
+    if (h.attached && !h.stopping && !h.reason_from_kernel) {
+      h.exit_reason = d->reason;
+      h.reason_from_kernel = true;
     }
   }
 }
@@ -93,17 +94,21 @@ void apply_kmsg_line(SchedulerHealth& h, const std::string& message) {
 void apply_state(SchedulerHealth& h, const SchedExtState& st) {
   h.state = st.state;
   h.enable_seq = st.enable_seq;
-  if (!h.failure.empty()) return;
+  if (!h.exit_reason.empty()) return;
   if (st.state != "enabled") {
-    h.failure = fmt::format("sched_ext state became '{}'", st.state);
+    h.exit_reason = fmt::format("sched_ext state became '{}'", st.state);
   } else if (h.enable_seq_at_attach >= 0 && st.enable_seq != h.enable_seq_at_attach) {
-    h.failure = fmt::format("scheduler restarted (enable_seq {} -> {})", h.enable_seq_at_attach,
-                            st.enable_seq);
+    h.exit_reason = fmt::format("scheduler restarted (enable_seq {} -> {})", h.enable_seq_at_attach,
+                                st.enable_seq);
   }
 }
 
 HealthWatch::HealthWatch(std::string sysfs_root, const std::string& kmsg_path)
-    : sysfs_root_(std::move(sysfs_root)), kmsg_(kmsg_path) {}
+    : sysfs_root_(std::move(sysfs_root)), kmsg_(kmsg_path) {
+  health_.name.clear();
+  health_.alive = false;
+  health_.attached = false;
+}
 
 void HealthWatch::drain_kmsg() {
   for (const auto& r : kmsg_.read_available()) apply_kmsg_line(health_, r.message);
@@ -117,7 +122,7 @@ bool HealthWatch::wait_attached(SchedulerProcess& proc, uint64_t timeout_ms) {
     SchedExtState st = read_sched_ext_state(sysfs_root_);
     health_.state = st.state;
     if (!st.supported) {
-      health_.failure = "kernel has no sched_ext (/sys/kernel/sched_ext missing)";
+      health_.exit_reason = "kernel has no sched_ext (/sys/kernel/sched_ext missing)";
       return false;
     }
     if (st.enabled()) {
@@ -129,12 +134,12 @@ bool HealthWatch::wait_attached(SchedulerProcess& proc, uint64_t timeout_ms) {
     }
     if (!proc.alive()) {
       health_.exit_status = proc.exit_status().value_or(-1);
-      health_.failure =
+      health_.exit_reason =
           fmt::format("scheduler exited (status {}) before attaching", health_.exit_status);
       return false;
     }
     if (mono_ns() >= deadline) {
-      health_.failure =
+      health_.exit_reason =
           fmt::format("scheduler did not attach within {} ms (state '{}')", timeout_ms, st.state);
       return false;
     }
@@ -148,8 +153,8 @@ bool HealthWatch::poll(SchedulerProcess& proc) {
   apply_state(health_, read_sched_ext_state(sysfs_root_));
   if (!health_.alive) {
     health_.exit_status = proc.exit_status().value_or(-1);
-    if (health_.failure.empty()) {
-      health_.failure = fmt::format("scheduler exited (status {})", health_.exit_status);
+    if (health_.exit_reason.empty()) {
+      health_.exit_reason = fmt::format("scheduler exited (status {})", health_.exit_status);
     }
   }
   return health_.healthy();
@@ -168,14 +173,17 @@ void HealthWatch::finish(const std::string& log_path) {
   if (!text) return;
   auto s = summarize_scheduler_log(*text);
   health_.exit_line = s.exit_line;
-  if (!health_.failure.empty() && !health_.failure_from_kernel && !s.exit_line.empty()) {
+  if (!health_.exit_reason.empty() && !health_.reason_from_kernel && !s.exit_line.empty()) {
     // "EXIT: runnable task stall (busybox[41] failed ...)" -> "runnable task stall"
     std::string reason = s.exit_line.substr(6);
-    health_.failure = reason.substr(0, reason.find(" ("));
-    health_.failure_from_kernel = true;
+    health_.exit_reason = reason.substr(0, reason.find(" ("));
+    health_.reason_from_kernel = true;
   }
   health_.dump = std::move(s.dump);
   health_.log_tail = std::move(s.tail);
 }
+
+KTSTR_JSON_STRUCT(SchedulerHealth, name, sched_ext, alive, attached, error_exit, stalled,
+                  exit_reason, log_excerpt)
 
 }  // namespace ktstr::sched

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,20 +29,33 @@ struct SchedulerLogSummary {
 };
 SchedulerLogSummary summarize_scheduler_log(std::string_view log, size_t tail_lines = 20);
 
+// The one scheduler-health record. Its summary fields (name .. log_excerpt)
+// are what the scheduler_alive / scheduler_clean_exit checks read and what a
+// ScenarioResult carries as "scheduler" (docs/results.md); on the host with
+// no sched_ext scheduler started by ktstr it is host_default(): EEVDF, always
+// alive. The watch fields below are filled by HealthWatch in the VM guest and
+// sent on the result channel (to_watch_json).
 struct SchedulerHealth {
-  std::string name;        // "eevdf" or the binary name
-  bool sched_ext = false;  // false for EEVDF
-  bool attached = false;
-  bool alive = false;
+  std::string name = "eevdf";  // "eevdf" or the sched_ext scheduler's (binary) name
+  bool sched_ext = false;
+  bool alive = true;        // its process is running (EEVDF: always)
+  bool attached = true;     // sched_ext ops still enabled
+  bool error_exit = false;  // sched_ext exited with an error
+  bool stalled = false;     // the kernel reported a runnable-task stall
+  // Empty while healthy; otherwise the verdict reason (the kernel's exit
+  // message when there is one).
+  std::string exit_reason;
+  std::string log_excerpt;  // tail of the scheduler log / sched_ext dump
+
+  // Watch detail (HealthWatch).
   std::string ops;    // root/ops at attach
   std::string state;  // last sched_ext state seen
   int64_t enable_seq_at_attach = -1;
   int64_t enable_seq = -1;
-  std::string failure;  // empty while healthy: the verdict reason otherwise
-  // Where `failure` came from. The kernel's own reason (disable line, or the
-  // scheduler's EXIT line) replaces the symptoms we may notice first
+  // Where `exit_reason` came from. The kernel's own reason (disable line, or
+  // the scheduler's EXIT line) replaces the symptoms we may notice first
   // (state "disabling", process gone).
-  bool failure_from_kernel = false;
+  bool reason_from_kernel = false;
   // Set when we stop the scheduler ourselves: its "unregistered" disable
   // line and exit are expected from then on.
   bool stopping = false;
@@ -50,12 +64,24 @@ struct SchedulerHealth {
   std::vector<std::string> kernel_lines;  // sched_ext lines from the kernel log
   std::vector<std::string> log_tail;
   std::vector<std::string> dump;
-  bool healthy() const { return failure.empty(); }
+
+  bool healthy() const { return exit_reason.empty(); }
+  static SchedulerHealth host_default() { return {}; }
 };
 
-nlohmann::json to_json(const SchedulerHealth& h);
+// Called between steps and at the end; must be cheap and must not block.
+using HealthProbe = std::function<SchedulerHealth()>;
 
-// Applies one kernel log message; sets failure/disable/stall fields.
+// The ScenarioResult form: name, sched_ext, alive, attached, error_exit,
+// stalled, exit_reason, log_excerpt (docs/results.md); missing keys keep
+// their defaults.
+void to_json(nlohmann::json& j, const SchedulerHealth& h);
+void from_json(const nlohmann::json& j, SchedulerHealth& h);
+// The guest's result-channel form: every watch field, plus "healthy" and
+// the reason under both "failure" and "exit_reason".
+nlohmann::json to_watch_json(const SchedulerHealth& h);
+
+// Applies one kernel log message; sets exit_reason/disable/stall fields.
 void apply_kmsg_line(SchedulerHealth& h, const std::string& message);
 // Applies one sysfs observation taken after attach.
 void apply_state(SchedulerHealth& h, const SchedExtState& st);
@@ -65,7 +91,7 @@ class HealthWatch {
   HealthWatch(std::string sysfs_root, const std::string& kmsg_path);
 
   // Polls until the scheduler is attached, dies, or `timeout_ms` passes.
-  // Sets health().failure on any of the latter two.
+  // Sets health().exit_reason on any of the latter two.
   bool wait_attached(SchedulerProcess& proc, uint64_t timeout_ms);
   // One health observation during the run; true while healthy.
   bool poll(SchedulerProcess& proc);
@@ -81,7 +107,7 @@ class HealthWatch {
 
   std::string sysfs_root_;
   KmsgReader kmsg_;
-  SchedulerHealth health_;
+  SchedulerHealth health_;  // starts detached, not alive, unnamed
 };
 
 }  // namespace ktstr::sched

@@ -76,7 +76,7 @@ void judge(const guest::CommandOutcome& out, const sched::SchedulerHealth* healt
   if (!out.started) {
     v.error("cannot start the command: " + out.start_error);
   } else if (health && !health->healthy()) {
-    v.fail(health->failure);
+    v.fail(health->exit_reason);
   } else if (out.timed_out) {
     v.fail("command timed out in the guest");
   } else if (out.exit_code != 0) {
@@ -102,15 +102,15 @@ void run_request(const RunRequest& req, nlohmann::json& doc, Verdict& v) {
   if (!watch.wait_attached(*proc, req.attach_timeout_ms)) {
     proc->wait_exit(500);
     watch.finish(kSchedulerLog);
-    doc["scheduler"] = sched::to_json(watch.health());
-    v.error(watch.health().failure);
+    doc["scheduler"] = sched::to_watch_json(watch.health());
+    v.error(watch.health().exit_reason);
     return;
   }
   auto out = run_command_phase(req, &*proc, &watch, doc);
   if (!watch.health().healthy()) proc->wait_exit(req.failure_grace_ms);
   watch.stop(*proc);
   watch.finish(kSchedulerLog);
-  doc["scheduler"] = sched::to_json(watch.health());
+  doc["scheduler"] = sched::to_watch_json(watch.health());
   judge(out, &watch.health(), v);
 }
 

@@ -124,11 +124,11 @@ TEST(CheckEvaluate, RateFloors) {
 
 TEST(CheckEvaluate, SchedulerHealthHooks) {
   Thresholds t;
-  auto host = SchedulerHealth::host_default();
+  auto host = sched::SchedulerHealth::host_default();
   EXPECT_EQ(check_scheduler_alive(t.get("scheduler_alive"), host).verdict, Verdict::kPass);
   EXPECT_EQ(check_scheduler_clean_exit(t.get("scheduler_clean_exit"), host).verdict,
             Verdict::kSkip);
-  SchedulerHealth scx;
+  sched::SchedulerHealth scx;
   scx.name = "scx_simple";
   scx.sched_ext = true;
   scx.attached = false;
@@ -144,7 +144,7 @@ TEST(CheckEvaluate, EvaluateRunsOnlyEnabledChecksAndFoldsVerdicts) {
   CgroupInput cg{"cg", {worker(0, 1), worker(1, 2)}, CpuSet{0}, {}};
   std::vector<CgroupInput> in{cg};
   std::vector<CgroupStats> stats{compute_cgroup_stats(cg, {})};
-  auto results = evaluate_checks(Thresholds(), in, stats, SchedulerHealth::host_default());
+  auto results = evaluate_checks(Thresholds(), in, stats, sched::SchedulerHealth::host_default());
   std::vector<std::string> names;
   for (const auto& r : results) names.push_back(r.name);
   EXPECT_EQ(names, (std::vector<std::string>{"not_starved", "max_gap_ms", "max_spread_pct",

@@ -61,14 +61,14 @@ TEST(Health, KernelReasonReplacesSymptom) {
   h.attached = true;
   h.enable_seq_at_attach = 1;
   apply_state(h, SchedExtState{true, "disabling", "", 1});
-  EXPECT_EQ(h.failure, "sched_ext state became 'disabling'");
+  EXPECT_EQ(h.exit_reason, "sched_ext state became 'disabling'");
   apply_kmsg_line(h, "sched_ext: qmap: init[57] failed to run for 7.424s");
   apply_kmsg_line(h, "sched_ext: BPF scheduler \"qmap\" disabled (runnable task stall)");
-  EXPECT_EQ(h.failure, "runnable task stall");
+  EXPECT_EQ(h.exit_reason, "runnable task stall");
   EXPECT_EQ(h.stall_line, "sched_ext: qmap: init[57] failed to run for 7.424s");
   // A later disable line (our own unregister) does not overwrite it.
   apply_kmsg_line(h, "sched_ext: BPF scheduler \"qmap\" disabled (unregistered from user space)");
-  EXPECT_EQ(h.failure, "runnable task stall");
+  EXPECT_EQ(h.exit_reason, "runnable task stall");
   EXPECT_EQ(h.kernel_lines.size(), 3u);
 }
 
@@ -81,7 +81,7 @@ TEST(Health, OwnStopIsNotAFailure) {
   EXPECT_FALSE(h.disable_line.empty());
   h.stopping = false;
   apply_kmsg_line(h, "sched_ext: BPF scheduler \"simple\" disabled (unregistered from user space)");
-  EXPECT_EQ(h.failure, "unregistered from user space");  // it quit by itself mid-run
+  EXPECT_EQ(h.exit_reason, "unregistered from user space");  // it quit by itself mid-run
 }
 
 TEST(Health, RestartDetectedFromEnableSeq) {
@@ -91,7 +91,7 @@ TEST(Health, RestartDetectedFromEnableSeq) {
   apply_state(h, SchedExtState{true, "enabled", "simple", 3});
   EXPECT_TRUE(h.healthy());
   apply_state(h, SchedExtState{true, "enabled", "simple", 4});
-  EXPECT_EQ(h.failure, "scheduler restarted (enable_seq 3 -> 4)");
+  EXPECT_EQ(h.exit_reason, "scheduler restarted (enable_seq 3 -> 4)");
   apply_kmsg_line(h, "unrelated line");
   EXPECT_TRUE(h.kernel_lines.empty());
 }

@@ -7,8 +7,9 @@
 #include <algorithm>
 #include <array>
 #include <bit>
-#include <cmath>
 #include <cstdint>
+
+#include "util/stats.hpp"
 
 namespace ktstr::workload {
 
@@ -26,13 +27,16 @@ class LatencyHistogram {
   }
   uint64_t total() const { return total_; }
   uint64_t max() const { return max_; }
-  // The value at quantile q (0 < q <= 1): the midpoint of the bucket that
-  // holds the ceil(q·total)-th smallest sample, never above max(); the
-  // largest sample is max() exactly. 0 when empty. Monotonic in q, so p50 <= p99 <= p999 <= max.
+  // The value at quantile q (0 < q <= 1) by the nearest-rank rule of
+  // util/stats.hpp applied to bucket counts: the sample at rank
+  // nearest_rank(total, 100 q) lies in some bucket, and its value is
+  // estimated as that bucket's midpoint, never above max(); the largest
+  // sample is max() exactly. It differs from percentile_sorted on the raw
+  // samples only by the bucket resolution. 0 when empty. Monotonic in q, so
+  // p50 <= p99 <= p999 <= max.
   uint64_t percentile(double q) const {
     if (total_ == 0) return 0;
-    const auto rank =
-        std::max<uint64_t>(1, static_cast<uint64_t>(std::ceil(q * static_cast<double>(total_))));
+    const uint64_t rank = nearest_rank(total_, q * 100);
     if (rank >= total_) return max_;
     uint64_t seen = 0;
     for (size_t i = 0; i < counts_.size(); ++i) {

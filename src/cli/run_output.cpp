@@ -35,7 +35,7 @@ void render_problem(std::string& out, const ScenarioResult& r, const scenario::R
                      : r.verdict == Verdict::kInconclusive ? "INCONCLUSIVE"
                                                            : "SKIPPED     ";
   out += fmt::format("{} {}  {}\n", head, label(r, run), seconds(r.duration_ms));
-  if (!r.error.empty()) out += fmt::format("  error ({}): {}\n", r.error_kind, r.error);
+  if (!r.error.empty()) out += fmt::format("  error ({}): {}\n", to_string(r.error_kind), r.error);
   if (r.verdict == Verdict::kSkip) out += fmt::format("  {}\n", r.reason);
   for (const auto& c : r.checks) {
     if (c.verdict != Verdict::kFail && c.verdict != Verdict::kInconclusive) continue;
@@ -157,10 +157,10 @@ int run_exit_code(const scenario::RunResult& run, bool strict) {
   if (run.interrupted) return kExitInterrupted;
   bool invalid = false, failed = false, env = false, inconclusive = false, skipped = false;
   for (const auto& r : run.scenarios) {
-    invalid = invalid || r.error_kind == "invalid_input";
-    env = env || r.error_kind == "environment";
-    failed = failed || (r.verdict == Verdict::kFail && r.error_kind != "invalid_input" &&
-                        r.error_kind != "environment");
+    invalid = invalid || r.error_kind == ErrorKind::kInvalidInput;
+    env = env || r.error_kind == ErrorKind::kEnvironment;
+    failed = failed || (r.verdict == Verdict::kFail && r.error_kind != ErrorKind::kInvalidInput &&
+                        r.error_kind != ErrorKind::kEnvironment);
     inconclusive = inconclusive || r.verdict == Verdict::kInconclusive;
     skipped = skipped || r.verdict == Verdict::kSkip;
   }

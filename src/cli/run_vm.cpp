@@ -112,7 +112,7 @@ int run_scenarios_in_vm(const RunOptions& o) {
   nlohmann::json doc = r->output;
   doc["vm"] = vm_section(*r);
   int code = doc.value("exit_code", 1);
-  if (r->verdict != "pass") {
+  if (r->verdict != vm::GuestVerdict::kPass) {
     // The guest init saw the scheduler fail (stall, error exit, death) or
     // the VM misbehave: the run fails even if the scenarios' own checks did not.
     doc["verdict"] = "fail";

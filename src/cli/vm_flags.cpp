@@ -82,8 +82,8 @@ int report_vm_result(const vm::VmResult& r) {
     fmt::print(stderr, "ktstr: {}\n", r.reason);
     return kExitInterrupted;
   }
-  if (r.verdict == "pass") return r.exit_code;
-  fmt::print(stderr, "ktstr: VM run {}: {}\n", r.verdict, r.reason);
+  if (r.verdict == vm::GuestVerdict::kPass) return r.exit_code;
+  fmt::print(stderr, "ktstr: VM run {}: {}\n", vm::to_string(r.verdict), r.reason);
   if (r.document.is_object() && r.document.contains("scheduler")) {
     const auto& s = r.document["scheduler"];
     for (const char* key : {"stall_line", "exit_line", "disable_line"}) {
@@ -97,7 +97,7 @@ int report_vm_result(const vm::VmResult& r) {
     for (const auto& l : r.console_tail) fmt::print(stderr, "  | {}\n", l);
   }
   if (!r.console_log.empty()) fmt::print(stderr, "ktstr: console log: {}\n", r.console_log);
-  if (r.verdict == "error") return r.timed_out ? kExitFail : kExitEnvironment;
+  if (r.verdict == vm::GuestVerdict::kError) return r.timed_out ? kExitFail : kExitEnvironment;
   bool sched_failed = false;
   if (r.document.is_object() && r.document.contains("scheduler")) {
     sched_failed = !r.document["scheduler"].value("failure", "").empty();

@@ -72,7 +72,7 @@ Result<Sample> run_ktstr(const Options& o) {
   req.timeout_ms = 60000;
   auto r = run_in_vm(req);
   if (!r) return unexpected(r.error());
-  if (r->verdict != "pass") {
+  if (r->verdict != vm::GuestVerdict::kPass) {
     return make_error(ErrorKind::kRuntime, "ktstr guest run failed: " + r->reason);
   }
   return Sample{r->timings.launch_to_init_ms, r->timings.init_to_result_ms, r->timings.teardown_ms,

@@ -71,7 +71,7 @@ std::vector<Group> group_scenarios(const CompareInput& in) {
     auto [it, fresh] = index.emplace(group_key(s.name, topo), groups.size());
     if (fresh) groups.push_back({s.name, topo, {}, 0});
     Group& g = groups[it->second];
-    const bool measured = s.verdict != check::Verdict::kSkip && s.error_kind.empty();
+    const bool measured = s.verdict != check::Verdict::kSkip && !s.error_kind;
     if (measured) {
       g.measured.push_back(&s);
     } else {

@@ -35,7 +35,7 @@ struct Counts {
   void add(const ScenarioResult& s) {
     ++tests;
     time_ms += s.duration_ms;
-    if (!s.error_kind.empty()) {
+    if (s.error_kind) {
       ++errors;
     } else if (s.verdict == Verdict::kFail) {
       ++failures;
@@ -76,9 +76,9 @@ std::string failure_text(const ScenarioResult& s) {
 }
 
 void outcome(std::string& out, const ScenarioResult& s) {
-  if (!s.error_kind.empty()) {
+  if (s.error_kind) {
     out += fmt::format("      <error{}{}>{}</error>\n", attr("message", s.error),
-                       attr("type", s.error_kind), xml_escape(failure_text(s), false));
+                       attr("type", to_string(s.error_kind)), xml_escape(failure_text(s), false));
   } else if (s.verdict == Verdict::kFail) {
     std::string type = "check";
     for (const auto& c : s.checks) {

@@ -25,7 +25,7 @@ void render_problem(std::string& out, const ScenarioResult& r, const scenario::R
                      : r.verdict == Verdict::kInconclusive ? "INCONCLUSIVE"
                                                            : "SKIPPED     ";
   out += fmt::format("{} {}  {}\n", head, label(r, run), seconds(r.duration_ms));
-  if (!r.error.empty()) out += fmt::format("  error ({}): {}\n", r.error_kind, r.error);
+  if (!r.error.empty()) out += fmt::format("  error ({}): {}\n", to_string(r.error_kind), r.error);
   if (r.verdict == Verdict::kSkip) out += fmt::format("  {}\n", r.reason);
   for (const auto& c : r.checks) {
     if (c.verdict != Verdict::kFail && c.verdict != Verdict::kInconclusive) continue;

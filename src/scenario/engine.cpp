@@ -22,18 +22,6 @@ namespace {
 constexpr uint64_t kPollNs = 20'000'000;
 constexpr uint64_t kProgressEveryNs = 200'000'000;
 
-std::string error_kind_name(ErrorKind k) {
-  switch (k) {
-    case ErrorKind::kInvalidInput:
-      return "invalid_input";
-    case ErrorKind::kEnvironment:
-      return "environment";
-    case ErrorKind::kRuntime:
-      return "runtime";
-  }
-  return "runtime";
-}
-
 bool needs_cgroups(const Scenario& s) {
   for (const auto& r : implied_requirements(s)) {
     if (r.kind == Requirement::Kind::kCgroups) return true;
@@ -78,7 +66,7 @@ void Engine::run() {
     auto t = topo::Topology::from_sysfs();
     if (!t) {
       r_.verdict = check::Verdict::kFail;
-      r_.error_kind = error_kind_name(t.error().kind);
+      r_.error_kind = t.error().kind;
       r_.error = r_.reason = t.error().describe();
       return;
     }
@@ -92,7 +80,7 @@ void Engine::run() {
   }
   if (auto missing = missing_work_types(s_); !missing.empty()) {
     r_.verdict = check::Verdict::kFail;
-    r_.error_kind = "invalid_input";
+    r_.error_kind = ErrorKind::kInvalidInput;
     r_.error = r_.reason = fmt::format(
         "scenario {} uses work type(s) {} that this build of ktstr does not have "
         "(`ktstr list work-types` shows the available ones)",
@@ -101,7 +89,7 @@ void Engine::run() {
   }
   Status st = body();
   if (!st) {
-    r_.error_kind = error_kind_name(st.error().kind);
+    r_.error_kind = st.error().kind;
     r_.error = st.error().describe();
     event("error", r_.error);
   }

@@ -5,15 +5,18 @@
 #include "util/json_struct.hpp"
 
 namespace ktstr::check {
-// Verdicts travel as their names.
-static void verdict_to_json(nlohmann::json& j, Verdict v) {
+// Verdicts travel as their names; a missing or non-text verdict reads as
+// pass, an unknown name as fail.
+static void to_json(nlohmann::json& j, Verdict v) {
   j = std::string(to_string(v));
 }
-static Verdict verdict_from_json(const nlohmann::json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_string()) return Verdict::kPass;
-  auto v = parse_verdict(it->get<std::string>());
-  return v ? *v : Verdict::kFail;
+static void from_json(const nlohmann::json& j, Verdict& v) {
+  if (!j.is_string()) {
+    v = Verdict::kPass;
+    return;
+  }
+  auto parsed = parse_verdict(j.get<std::string>());
+  v = parsed ? *parsed : Verdict::kFail;
 }
 }  // namespace ktstr::check
 
@@ -24,74 +27,37 @@ KTSTR_JSON_STRUCT(CgroupReports, cgroup, reports)
 KTSTR_JSON_STRUCT(ScenarioStatsBlock, cgroups, scenario)
 KTSTR_JSON_STRUCT(HostInfo, hostname, kernel, cpu_model, topology, cpus, scheduler, cgroup_layout)
 
-void to_json(nlohmann::json& j, const ScenarioResult& r) {
-  j = {{"name", r.name},
-       {"category", r.category},
-       {"description", r.description},
-       {"source", r.source},
-       {"repeat", r.repeat},
-       {"reason", r.reason},
-       {"duration_ms", r.duration_ms},
-       {"planned_duration_ms", r.planned_duration_ms},
-       {"checks", r.checks},
-       {"stats", r.stats},
-       {"timeline", r.timeline},
-       {"scheduler", r.scheduler},
-       {"interrupted", r.interrupted},
-       {"error_kind", r.error_kind},
-       {"error", r.error},
-       {"warnings", r.warnings}};
-  check::verdict_to_json(j["verdict"], r.verdict);
-  if (r.reports) j["reports"] = *r.reports;
+// Each list serves both directions. Not in them: ScenarioResult::reports,
+// whose key is left out (not null) when there are none, and
+// RunResult::schema_version, which reads as 0 when missing.
+#define KTSTR_SCENARIO_RESULT_FIELDS                                                              \
+  name, category, description, source, repeat, verdict, reason, duration_ms, planned_duration_ms, \
+      checks, stats, timeline, scheduler, interrupted, error_kind, error, warnings
+#define KTSTR_RUN_RESULT_FIELDS \
+  ktstr_version, started_at, duration_ms, host, verdict, exit_code, interrupted, scenarios
+
+void to_json(nlohmann::json& j, const ScenarioResult& t) {
+  j = nlohmann::json::object();
+  KTSTR_JSON_WRITE_FIELDS(KTSTR_SCENARIO_RESULT_FIELDS)
+  if (t.reports) j["reports"] = *t.reports;
 }
 
-void from_json(const nlohmann::json& j, ScenarioResult& r) {
-  r = ScenarioResult{};
-  r.name = j.value("name", "");
-  r.category = j.value("category", "");
-  r.description = j.value("description", "");
-  r.source = j.value("source", "");
-  r.repeat = j.value("repeat", size_t{0});
-  r.verdict = check::verdict_from_json(j, "verdict");
-  r.reason = j.value("reason", "");
-  r.duration_ms = j.value("duration_ms", 0.0);
-  r.planned_duration_ms = j.value("planned_duration_ms", 0.0);
-  r.checks = j.value("checks", std::vector<check::CheckResult>{});
-  r.stats = j.value("stats", ScenarioStatsBlock{});
-  r.timeline = j.value("timeline", std::vector<TimelineEvent>{});
+void from_json(const nlohmann::json& j, ScenarioResult& t) {
+  KTSTR_JSON_READ_FIELDS(ScenarioResult, KTSTR_SCENARIO_RESULT_FIELDS);
+  t.reports.reset();
   if (j.contains("reports") && !j["reports"].is_null()) {
-    r.reports = j["reports"].get<std::vector<CgroupReports>>();
+    t.reports = j["reports"].get<std::vector<CgroupReports>>();
   }
-  r.scheduler = j.value("scheduler", sched::SchedulerHealth{});
-  r.interrupted = j.value("interrupted", false);
-  r.error_kind = j.value("error_kind", "");
-  r.error = j.value("error", "");
-  r.warnings = j.value("warnings", std::vector<std::string>{});
 }
 
-void to_json(nlohmann::json& j, const RunResult& r) {
-  j = {{"schema_version", r.schema_version},
-       {"ktstr_version", r.ktstr_version},
-       {"started_at", r.started_at},
-       {"duration_ms", r.duration_ms},
-       {"host", r.host},
-       {"exit_code", r.exit_code},
-       {"interrupted", r.interrupted},
-       {"scenarios", r.scenarios}};
-  check::verdict_to_json(j["verdict"], r.verdict);
+void to_json(nlohmann::json& j, const RunResult& t) {
+  j = {{"schema_version", t.schema_version}};
+  KTSTR_JSON_WRITE_FIELDS(KTSTR_RUN_RESULT_FIELDS)
 }
 
-void from_json(const nlohmann::json& j, RunResult& r) {
-  r = RunResult{};
-  r.schema_version = j.value("schema_version", 0);
-  r.ktstr_version = j.value("ktstr_version", "");
-  r.started_at = j.value("started_at", "");
-  r.duration_ms = j.value("duration_ms", 0.0);
-  r.host = j.value("host", HostInfo{});
-  r.verdict = check::verdict_from_json(j, "verdict");
-  r.exit_code = j.value("exit_code", 0);
-  r.interrupted = j.value("interrupted", false);
-  r.scenarios = j.value("scenarios", std::vector<ScenarioResult>{});
+void from_json(const nlohmann::json& j, RunResult& t) {
+  KTSTR_JSON_READ_FIELDS(RunResult, KTSTR_RUN_RESULT_FIELDS);
+  t.schema_version = j.value("schema_version", 0);
 }
 
 Result<RunResult> parse_run_result(const std::string& text) {

@@ -19,6 +19,7 @@
 #include "sched/health.hpp"
 #include "check/stats.hpp"
 #include "check/verdict.hpp"
+#include "util/error_kind.hpp"
 #include "workload/report.hpp"
 
 namespace ktstr::scenario {
@@ -66,9 +67,9 @@ struct ScenarioResult {
   std::optional<std::vector<CgroupReports>> reports;  // --raw only
   sched::SchedulerHealth scheduler;                   // last health seen
   bool interrupted = false;                           // Ctrl-C arrived during this scenario
-  // Set when the engine could not run the scenario to the end:
-  // "invalid_input", "environment" or "runtime", with the message.
-  std::string error_kind;
+  // Set when the engine could not run the scenario to the end, with the
+  // message; JSON writes its text, "" when unset.
+  std::optional<ErrorKind> error_kind;
   std::string error;
   std::vector<std::string> warnings;  // worker warnings, teardown problems
 };

@@ -133,10 +133,10 @@ int run_exit_code(const RunResult& run, bool strict) {
   if (run.interrupted) return kExitInterrupted;
   bool invalid = false, failed = false, env = false, inconclusive = false, skipped = false;
   for (const auto& r : run.scenarios) {
-    invalid = invalid || r.error_kind == "invalid_input";
-    env = env || r.error_kind == "environment";
-    failed = failed || (r.verdict == Verdict::kFail && r.error_kind != "invalid_input" &&
-                        r.error_kind != "environment");
+    invalid = invalid || r.error_kind == ErrorKind::kInvalidInput;
+    env = env || r.error_kind == ErrorKind::kEnvironment;
+    failed = failed || (r.verdict == Verdict::kFail && r.error_kind != ErrorKind::kInvalidInput &&
+                        r.error_kind != ErrorKind::kEnvironment);
     inconclusive = inconclusive || r.verdict == Verdict::kInconclusive;
     skipped = skipped || r.verdict == Verdict::kSkip;
   }

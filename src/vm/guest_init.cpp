@@ -13,6 +13,7 @@
 #include "vm/guest_command.hpp"
 #include "vm/guest_system.hpp"
 #include "vm/guest_topology.hpp"
+#include "vm/guest_verdict.hpp"
 #include "vm/run_request.hpp"
 
 namespace ktstr::vm {
@@ -21,13 +22,13 @@ namespace {
 constexpr const char* kSchedulerLog = "/tmp/scheduler.log";
 
 struct Verdict {
-  std::string verdict = "pass";
+  GuestVerdict verdict = GuestVerdict::kPass;
   std::string reason;
   void error(const std::string& why) {
-    if (verdict != "error") verdict = "error", reason = why;
+    if (verdict != GuestVerdict::kError) verdict = GuestVerdict::kError, reason = why;
   }
   void fail(const std::string& why) {
-    if (verdict == "pass") verdict = "fail", reason = why;
+    if (verdict == GuestVerdict::kPass) verdict = GuestVerdict::kFail, reason = why;
   }
 };
 

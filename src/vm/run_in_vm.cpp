@@ -122,7 +122,8 @@ void interpret(const QemuOutcome& q, uint64_t timeout_ms, VmResult& r) {
     if (!doc.is_discarded() && doc.is_object()) {
       r.document = doc;
       r.output = doc.value("output", nlohmann::json());
-      r.verdict = doc.value("verdict", "error");
+      // A verdict this build does not know counts as a failure.
+      r.verdict = parse_guest_verdict(doc.value("verdict", "error")).value_or(GuestVerdict::kFail);
       r.reason = doc.value("reason", "");
       r.exit_code = doc.value("exit_code", -1);
       return;

@@ -24,6 +24,7 @@
 
 #include "util/result.hpp"
 #include "vm/accel.hpp"
+#include "vm/guest_verdict.hpp"
 #include "vm/kernel_store.hpp"
 
 namespace ktstr::vm {
@@ -59,7 +60,7 @@ struct VmTimings {
 };
 
 struct VmResult {
-  std::string verdict = "error";  // pass | fail | error
+  GuestVerdict verdict = GuestVerdict::kError;
   std::string reason;
   int exit_code = -1;       // the guest command's exit status
   nlohmann::json document;  // the guest's result document (null if none)

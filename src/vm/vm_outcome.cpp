@@ -23,8 +23,8 @@ VmOutcome vm_outcome(const VmResult& r) {
     out += fmt::format("ktstr: {}\n", r.reason);
     return {kExitInterrupted, out};
   }
-  if (r.verdict == "pass") return {r.exit_code, out};
-  out += fmt::format("ktstr: VM run {}: {}\n", r.verdict, r.reason);
+  if (r.verdict == GuestVerdict::kPass) return {r.exit_code, out};
+  out += fmt::format("ktstr: VM run {}: {}\n", to_string(r.verdict), r.reason);
   if (r.document.is_object() && r.document.contains("scheduler")) {
     const auto& s = r.document["scheduler"];
     for (const char* key : {"stall_line", "exit_line", "disable_line"}) {
@@ -38,7 +38,7 @@ VmOutcome vm_outcome(const VmResult& r) {
     for (const auto& l : r.console_tail) out += fmt::format("  | {}\n", l);
   }
   if (!r.console_log.empty()) out += fmt::format("ktstr: console log: {}\n", r.console_log);
-  if (r.verdict == "error") return {r.timed_out ? kExitFail : kExitEnvironment, out};
+  if (r.verdict == GuestVerdict::kError) return {r.timed_out ? kExitFail : kExitEnvironment, out};
   bool sched_failed = false;
   if (r.document.is_object() && r.document.contains("scheduler")) {
     sched_failed = !r.document["scheduler"].value("failure", "").empty();
@@ -74,7 +74,7 @@ GuestRunDocument guest_run_document(const VmResult& r) {
   g.doc = r.output;
   g.doc["vm"] = vm_section(r);
   g.exit_code = g.doc.value("exit_code", 1);
-  if (r.verdict != "pass") {
+  if (r.verdict != GuestVerdict::kPass) {
     g.doc["verdict"] = "fail";
     auto outcome = vm_outcome(r);
     g.text = std::move(outcome.text);

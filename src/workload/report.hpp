@@ -1,5 +1,7 @@
 // WorkerReport: everything one worker measured (workload.md "WorkerReport").
 // Crosses the report pipe as CBOR; JSON field names are the public schema.
+// The field list (keys, which are required) is written once, in
+// report_fields.hpp; a new member goes there too.
 #pragma once
 
 #include <sched.h>
@@ -28,6 +30,7 @@ struct Migration {
   uint64_t at_ns = 0;  // since the worker's start handshake
   int from_cpu = -1;
   int to_cpu = -1;
+  bool operator==(const Migration&) const = default;
 };
 
 // One scheduling gap: the wall time between two checkpoints (ends at at_ns).
@@ -35,6 +38,7 @@ struct Gap {
   uint64_t at_ns = 0;  // since the worker's start handshake, when the gap ended
   uint64_t duration_ns = 0;
   int cpu = -1;  // CPU the worker resumed on
+  bool operator==(const Gap&) const = default;
 };
 
 inline constexpr size_t kLargestGapsKept = 8;
@@ -45,6 +49,7 @@ struct ExitInfo {
   Kind kind = Kind::kExited;
   int code = 0;         // kExited: exit status; kSignaled: signal; kWaitFailed: errno
   std::string message;  // kPanicked: what the worker threw; others: human text
+  bool operator==(const ExitInfo&) const = default;
 };
 
 struct WorkerReport {
@@ -81,6 +86,7 @@ struct WorkerReport {
   std::string affinity_error;
   std::vector<std::string> warnings;    // settings that could not be applied
   std::map<std::string, double> extra;  // work-type specific metrics
+  bool operator==(const WorkerReport&) const = default;
 };
 
 void to_json(nlohmann::json& j, const WorkerReport& r);

@@ -178,7 +178,7 @@ TEST(ScenarioEngine, UnknownWorkTypeFailsNamingIt) {
   ASSERT_TRUE(s);
   auto r = run_scenario(*s, {});
   EXPECT_EQ(r.verdict, check::Verdict::kFail);
-  EXPECT_EQ(r.error_kind, "invalid_input");
+  EXPECT_EQ(r.error_kind, ErrorKind::kInvalidInput);
   EXPECT_NE(r.reason.find("not_a_real_type"), std::string::npos) << r.reason;
 }
 

@@ -14,7 +14,7 @@ ScenarioResult result(Verdict v, std::string error_kind = {}) {
   ScenarioResult r;
   r.name = "s";
   r.verdict = v;
-  r.error_kind = std::move(error_kind);
+  r.error_kind = parse_error_kind(error_kind);
   return r;
 }
 

@@ -11,7 +11,7 @@ namespace {
 
 VmResult finished(const std::string& verdict, int exit_code) {
   VmResult r;
-  r.verdict = verdict;
+  r.verdict = parse_guest_verdict(verdict).value();
   r.exit_code = exit_code;
   r.reason = "because";
   r.accel = "tcg";

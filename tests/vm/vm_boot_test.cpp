@@ -36,7 +36,7 @@ TEST_P(VmTopologyTest, GuestSeesRequestedShape) {
   req.argv = {"vm", "sysinfo", "--json"};
   auto r = run_in_vm(req);
   ASSERT_TRUE(r) << r.error().describe();
-  ASSERT_EQ(r->verdict, "pass") << r->reason;
+  ASSERT_EQ(r->verdict, GuestVerdict::kPass) << r->reason;
   EXPECT_EQ(r->exit_code, 0);
   EXPECT_EQ(r->accel.empty(), false);
   const auto& guest = r->document["guest"];
@@ -67,7 +67,7 @@ TEST(VmBoot, TopologyMismatchIsEnvironmentError) {
   req.shell_command = "echo should-not-run";
   auto r = run_in_vm(req);
   ASSERT_TRUE(r) << r.error().describe();
-  EXPECT_EQ(r->verdict, "error");
+  EXPECT_EQ(r->verdict, GuestVerdict::kError);
   EXPECT_NE(r->reason.find("guest topology does not match 1n1l2c1t: topology is not 1n1l2c1t: "
                            "found 1 CPUs (expected 2)"),
             std::string::npos)
@@ -81,7 +81,7 @@ TEST(VmBoot, DebianKernelRunsShellUnderEevdf) {
   req.shell_command = "uname -r; test -d /sys/kernel/sched_ext || echo no-sched-ext";
   auto r = run_in_vm(req);
   ASSERT_TRUE(r) << r.error().describe();
-  ASSERT_EQ(r->verdict, "pass") << r->reason;
+  ASSERT_EQ(r->verdict, GuestVerdict::kPass) << r->reason;
   std::string out = r->output.get<std::string>();
   EXPECT_NE(out.find("cloud-amd64"), std::string::npos) << out;
   EXPECT_NE(out.find("no-sched-ext"), std::string::npos) << out;
@@ -98,7 +98,7 @@ TEST(VmBoot, ExtraFilesReachTheGuest) {
   req.shell_command = "cat /ktstr/files/s.toml";
   auto r = run_in_vm(req);
   ASSERT_TRUE(r) << r.error().describe();
-  ASSERT_EQ(r->verdict, "pass") << r->reason;
+  ASSERT_EQ(r->verdict, GuestVerdict::kPass) << r->reason;
   EXPECT_EQ(r->output, "name = \"x\"\n");
 }
 
@@ -113,7 +113,7 @@ TEST(VmBoot, HungGuestIsKilledAtTimeoutWithConsoleTail) {
   auto r = run_in_vm(req);
   ASSERT_TRUE(r) << r.error().describe();
   EXPECT_TRUE(r->timed_out);
-  EXPECT_EQ(r->verdict, "error");
+  EXPECT_EQ(r->verdict, GuestVerdict::kError);
   EXPECT_EQ(r->reason.rfind("VM timed out after 12000 ms", 0), 0u) << r->reason;
   bool marker = false;
   for (const auto& l : r->console_tail) marker |= l.find("ktstr-hang-marker") != std::string::npos;
@@ -131,7 +131,7 @@ TEST(VmBoot, KernelPanicIsReportedWithPanicLine) {
   auto r = run_in_vm(req);
   ASSERT_TRUE(r) << r.error().describe();
   EXPECT_FALSE(r->timed_out);
-  EXPECT_EQ(r->verdict, "error");
+  EXPECT_EQ(r->verdict, GuestVerdict::kError);
   EXPECT_EQ(r->reason.rfind("kernel panic: Kernel panic - not syncing", 0), 0u) << r->reason;
   EXPECT_TRUE(r->document.is_null());
 }

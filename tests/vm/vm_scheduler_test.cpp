@@ -25,7 +25,7 @@ TEST(VmScheduler, ScxSimpleAttachesAndWorkloadRuns) {
   req.shell_command = "cat /sys/kernel/sched_ext/root/ops; " + busy_workload(2);
   auto r = run_in_vm(req);
   ASSERT_TRUE(r) << r.error().describe();
-  ASSERT_EQ(r->verdict, "pass") << r->reason;
+  ASSERT_EQ(r->verdict, GuestVerdict::kPass) << r->reason;
   const auto& s = r->document["scheduler"];
   EXPECT_EQ(s["name"], "scx_simple");
   EXPECT_EQ(s["ops"], "simple");
@@ -46,7 +46,7 @@ TEST(VmScheduler, QmapStallFailsWithRunnableTaskStall) {
   req.timeout_ms = 60000;  // the stall shows within ~10 s
   auto r = testing::run_in_vm_retrying_hang(req);
   ASSERT_TRUE(r) << r.error().describe();
-  EXPECT_EQ(r->verdict, "fail");
+  EXPECT_EQ(r->verdict, GuestVerdict::kFail);
   EXPECT_EQ(r->reason, "runnable task stall");
   const auto& s = r->document["scheduler"];
   EXPECT_NE(s["stall_line"].get<std::string>().find("failed to run for"), std::string::npos);
@@ -65,7 +65,7 @@ TEST(VmScheduler, QmapErrorFailsWithScxBpfError) {
   req.timeout_ms = 90000;
   auto r = testing::run_in_vm_retrying_hang(req);
   ASSERT_TRUE(r) << r.error().describe();
-  EXPECT_EQ(r->verdict, "fail");
+  EXPECT_EQ(r->verdict, GuestVerdict::kFail);
   EXPECT_EQ(r->reason, "scx_bpf_error");
   const auto& s = r->document["scheduler"];
   EXPECT_NE(s["exit_line"].get<std::string>().find("scx_bpf_error"), std::string::npos);

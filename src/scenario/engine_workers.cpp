@@ -65,8 +65,8 @@ Status Engine::spawn(const std::string& cgroup, const std::vector<WorkDef>& work
   const bool pcomm = !first.pcomm.empty();
   auto handle = pcomm ? workload::WorkloadHandle::spawn_pcomm_groups(first.pcomm, first.uid,
                                                                      first.gid, std::move(*groups))
-                      : workload::WorkloadHandle::spawn_groups(
-                            std::move(*groups), {workload::CloneMode::kFork, dir});
+                      : workload::WorkloadHandle::spawn_groups(std::move(*groups),
+                                                               {workload::CloneMode::kFork, dir});
   if (!handle) return unexpected(handle.error());
   batch->handle.emplace(std::move(*handle));
   if (!cgroup.empty()) {

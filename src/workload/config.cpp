@@ -163,6 +163,9 @@ Result<MemPolicy> parse_mem_policy(std::string_view text) {
   return p;
 }
 
+namespace {
+
+// Group 0 of a config as a WorkSpec (num_workers set).
 WorkSpec primary_spec(const WorkloadConfig& c) {
   WorkSpec s;
   s.work = c.work;
@@ -178,6 +181,8 @@ WorkSpec primary_spec(const WorkloadConfig& c) {
   s.numa_node = c.numa_node;
   return s;
 }
+
+}  // namespace
 
 std::vector<WorkSpec> groups_of(const WorkloadConfig& c) {
   std::vector<WorkSpec> out{primary_spec(c)};

@@ -118,7 +118,4 @@ std::string to_string(const MemPolicy& p);
 // Group 0 and the composed groups of a config, in group order.
 std::vector<WorkSpec> groups_of(const WorkloadConfig& c);
 
-// Group 0 of a config as a WorkSpec (num_workers set).
-WorkSpec primary_spec(const WorkloadConfig& c);
-
 }  // namespace ktstr::workload

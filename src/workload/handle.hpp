@@ -41,8 +41,7 @@ class WorkloadHandle {
   // Acquires everything, forks/starts the workers of groups 0..N-1 (each
   // validated with o.clone_mode). The workers wait for start(). On failure
   // nothing stays behind.
-  static Result<WorkloadHandle> spawn_groups(std::vector<ValidSpec> groups,
-                                             const SpawnOptions& o);
+  static Result<WorkloadHandle> spawn_groups(std::vector<ValidSpec> groups, const SpawnOptions& o);
   // One forked thread-group leader named `pcomm` hosting every worker of
   // `specs` as threads (groups 0..N-1). Zero workers in total: no container.
   // Validates each spec (thread clone mode, SpawnKind::kPcomm) first.

@@ -16,10 +16,10 @@ Status check_worker_range(size_t n, const SpecContext& ctx) {
   // A C++ caller may compose an empty group (no workers, nothing spawned).
   const size_t min = ctx.source == SpecSource::kApi ? 0 : 1;
   if (n < min || n > kMaxWorkersPerGroup) {
-    return invalid_input(fmt::format("{} must be in {}..{}, got {}",
-                                     field_name(SpecField::kWorkers, ctx.source), min,
-                                     kMaxWorkersPerGroup, n),
-                         ctx.label);
+    return invalid_input(
+        fmt::format("{} must be in {}..{}, got {}", field_name(SpecField::kWorkers, ctx.source),
+                    min, kMaxWorkersPerGroup, n),
+        ctx.label);
   }
   return {};
 }
@@ -106,7 +106,8 @@ Status check_mem_policy(const MemPolicy& p, std::string_view text) {
   const bool takes_nodes = p.kind != K::kDefault && p.kind != K::kLocal;
   if (!takes_nodes && !p.nodes.empty()) return mem_policy_error(text, "this policy takes no nodes");
   if (takes_nodes && p.nodes.empty()) {
-    return mem_policy_error(text, fmt::format("needs nodes, e.g. {}:0", to_string(MemPolicy{p.kind, {}})));
+    return mem_policy_error(
+        text, fmt::format("needs nodes, e.g. {}:0", to_string(MemPolicy{p.kind, {}})));
   }
   if (p.kind == K::kPreferred && p.nodes.size() != 1) {
     return mem_policy_error(text, "preferred takes exactly one node");

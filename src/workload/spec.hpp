@@ -25,7 +25,16 @@ enum class SpawnKind { kDirect, kPcomm };
 // Builders use the scenario-file key names (their methods are named alike).
 enum class SpecSource { kScenario, kCli, kApi };
 
-enum class SpecField { kType, kWorkers, kParams, kPolicy, kNice, kAffinity, kMemPolicy, kCloneMode };
+enum class SpecField {
+  kType,
+  kWorkers,
+  kParams,
+  kPolicy,
+  kNice,
+  kAffinity,
+  kMemPolicy,
+  kCloneMode
+};
 
 // "workers" (scenario key), "--workers" (flag) or "num_workers" (C++ field).
 std::string field_name(SpecField f, SpecSource source);
@@ -60,8 +69,7 @@ inline constexpr size_t kMaxWorkersPerGroup = 4096;
 // it is loaded (it may name types this build lacks: the run skips those).
 // On failure `failed` (when given) names the field, so a file can point at
 // that key's line.
-Status check_spec_fields(const WorkSpec& spec, const SpecContext& ctx,
-                         SpecField* failed = nullptr);
+Status check_spec_fields(const WorkSpec& spec, const SpecContext& ctx, SpecField* failed = nullptr);
 
 // Every rule: check_spec_fields, then the work type, its parameters, the
 // count against the type's unit size and the clone mode / pcomm limits.

@@ -1,6 +1,5 @@
 // Engine: spawning workers into cgroups, pinning them, stopping and
 // collecting them, and the live iteration counts for the timeline.
-#include <cstdlib>
 #include <numeric>
 
 #include "scenario/engine_impl.hpp"
@@ -9,54 +8,50 @@
 namespace ktstr::scenario::detail {
 namespace {
 
-workload::WorkloadConfig config_from(const std::vector<workload::WorkSpec>& specs,
-                                     const std::string& cgroup_dir) {
-  workload::WorkloadConfig c;
-  const auto& g0 = specs.front();
-  c.num_workers = *g0.num_workers;
-  c.work = g0.work;
-  c.sched_policy = g0.sched_policy;
-  c.affinity = g0.affinity;
-  c.mem_policy = g0.mem_policy;
-  c.mpol_flags = g0.mpol_flags;
-  c.nice = g0.nice;
-  c.comm = g0.comm;
-  c.uid = g0.uid;
-  c.gid = g0.gid;
-  c.numa_node = g0.numa_node;
-  c.clone_mode = workload::CloneMode::kFork;
-  c.composed.assign(specs.begin() + 1, specs.end());
-  c.cgroup_dir = cgroup_dir;
-  return c;
+// Validates a cgroup's work entries once, with the worker counts resolved
+// against `cpu_count` CPUs. Affinity is dropped: the engine pins workers
+// itself after moving them into the cgroup (joining a cpuset resets a
+// task's mask, so pinning must come after).
+Result<std::vector<workload::ValidSpec>> validate_works(const std::vector<WorkDef>& works,
+                                                        size_t cpu_count,
+                                                        std::optional<size_t> override_workers) {
+  const bool pcomm = !works.front().spec.pcomm.empty();
+  std::vector<workload::ValidSpec> out;
+  for (size_t i = 0; i < works.size(); ++i) {
+    workload::SpecContext ctx;
+    ctx.source = workload::SpecSource::kScenario;
+    ctx.clone_mode = pcomm ? workload::CloneMode::kThread : workload::CloneMode::kFork;
+    ctx.spawn_kind = pcomm ? workload::SpawnKind::kPcomm : workload::SpawnKind::kDirect;
+    ctx.topology_known = true;
+    ctx.count_required = false;
+    ctx.label = fmt::format("group {} ({})", i, works[i].spec.work.name);
+    workload::WorkSpec spec = works[i].spec;
+    spec.affinity = workload::AffinityIntent{};
+    auto v = workload::validate_work_spec(spec, ctx);
+    if (!v) return unexpected(v.error());
+    const size_t n = resolve_worker_count(works[i], cpu_count, v->unit_size, override_workers);
+    KTSTR_TRY(workload::set_worker_count(*v, n, ctx));
+    out.push_back(std::move(*v));
+  }
+  return out;
 }
 
 }  // namespace
 
 Status Engine::spawn(const std::string& cgroup, const std::vector<WorkDef>& works, bool start_now) {
   const CpuSet cpus = placement_cpus(cgroup);
-  std::vector<workload::WorkSpec> specs;
+  auto groups = validate_works(works, cpus.size(), o_.workers);
+  if (!groups) return unexpected(groups.error());
   std::vector<size_t> counts;
-  for (const auto& w : works) {
-    auto group = work_group_size(w.spec);
-    if (!group) return unexpected(group.error());
-    workload::WorkSpec spec = w.spec;
-    spec.num_workers = resolve_worker_count(w, cpus.size(), *group, o_.workers);
-    // The engine pins workers itself after moving them into the cgroup:
-    // joining a cpuset resets a task's mask, so pinning must come after.
-    spec.affinity = workload::AffinityIntent{};
-    counts.push_back(*spec.num_workers);
-    specs.push_back(std::move(spec));
-  }
+  for (const auto& g : *groups) counts.push_back(*g.spec.num_workers);
   // cgroup_churn workers move themselves between sibling cgroups
   // `<cgroup>_churn_<i>` (siblings, not children: a v2 cgroup that delegates
   // controllers to children cannot hold tasks itself). Create them in the
   // run tree so teardown removes them with everything else.
   if (!cgroup.empty() && cgm_) {
-    for (const auto& w : works) {
-      if (w.spec.work.name != "cgroup_churn") continue;
-      auto it = w.spec.work.params.find("groups");
-      const int groups = it == w.spec.work.params.end() ? 2 : std::atoi(it->second.c_str());
-      for (int i = 0; i < groups; ++i) {
+    for (const auto& g : *groups) {
+      if (g.def->name != "cgroup_churn") continue;
+      for (int64_t i = 0; i < g.params.get_int("groups"); ++i) {
         KTSTR_TRY(cgm_->create(fmt::format("{}_churn_{}", cgroup, i)));
       }
     }
@@ -66,10 +61,12 @@ Status Engine::spawn(const std::string& cgroup, const std::vector<WorkDef>& work
   batch->current_cgroup = cgroup;
   if (!cgroup.empty()) batch->visited.insert(cgroup);
   const std::string dir = cgroup.empty() || !cgm_ ? "" : cgm_->path(cgroup);
-  auto handle = specs.front().pcomm.empty()
-                    ? workload::WorkloadHandle::spawn(config_from(specs, dir))
-                    : workload::WorkloadHandle::spawn_pcomm(specs.front().pcomm, specs.front().uid,
-                                                            specs.front().gid, specs);
+  const workload::WorkSpec first = groups->front().spec;
+  const bool pcomm = !first.pcomm.empty();
+  auto handle = pcomm ? workload::WorkloadHandle::spawn_pcomm_groups(first.pcomm, first.uid,
+                                                                     first.gid, std::move(*groups))
+                      : workload::WorkloadHandle::spawn_groups(std::move(*groups),
+                                                               {workload::CloneMode::kFork, dir});
   if (!handle) return unexpected(handle.error());
   batch->handle.emplace(std::move(*handle));
   if (!cgroup.empty()) {
@@ -79,7 +76,6 @@ Status Engine::spawn(const std::string& cgroup, const std::vector<WorkDef>& work
   }
   // Work-group ids and per-worker masks, in worker order (group by group).
   size_t idx = 0;
-  const bool pcomm = !specs.front().pcomm.empty();
   for (size_t g = 0; g < works.size(); ++g) {
     const size_t id = next_work_group_++;
     batch->work_group.insert(batch->work_group.end(), counts[g], id);
@@ -102,7 +98,7 @@ Status Engine::spawn(const std::string& cgroup, const std::vector<WorkDef>& work
   if (start_now) batch->handle->start();
   event("spawn", fmt::format("{}: {} worker(s) of {} on CPUs {}", batch->label,
                              std::accumulate(counts.begin(), counts.end(), size_t{0}),
-                             specs.front().work.name, format_cpu_list(cpus)));
+                             first.work.name, format_cpu_list(cpus)));
   batches_.push_back(std::move(batch));
   return {};
 }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,6 +51,8 @@ struct WorkDef {
   workload::WorkSpec spec;
   std::optional<double> workers_pct;  // % of the cgroup's CPUs, > 0
   int line = 0;
+  // Line of each key of the entry (files only), so a field error points at it.
+  std::map<std::string, int> key_lines;
 };
 
 struct Limits {
@@ -180,7 +183,7 @@ struct Scenario {
 
 // Semantic checks the loader cannot express per key: names are valid paths
 // and unique, ops reference cgroups that exist at that point, holds fit in
-// the duration, worker counts are sane. Errors are kInvalidInput with
+// the duration; each work entry passes workload::check_spec_fields. Errors are kInvalidInput with
 // "<source>:<line>" as context when the entity has a line.
 Status validate(const Scenario& s);
 

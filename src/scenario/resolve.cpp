@@ -5,8 +5,7 @@
 #include <random>
 
 #include "topology/cpuset_math.hpp"
-#include "workload/params.hpp"
-#include "workload/work_type.hpp"
+#include "workload/spec.hpp"
 
 namespace ktstr::scenario {
 
@@ -78,21 +77,6 @@ size_t resolve_worker_count(const WorkDef& w, size_t cgroup_cpus, size_t group_s
   return (n + group_size - 1) / group_size * group_size;
 }
 
-Result<size_t> work_group_size(const workload::WorkSpec& spec) {
-  const auto& reg = workload::WorkTypeRegistry::instance();
-  const auto* def = reg.find(spec.work.name);
-  if (def == nullptr) {
-    std::string near = reg.nearest(spec.work.name);
-    return invalid_input(
-        fmt::format("work type '{}' is not in this build of ktstr{} "
-                    "(`ktstr list work-types` shows the available ones)",
-                    spec.work.name, near.empty() ? "" : "; did you mean '" + near + "'?"));
-  }
-  auto params = workload::resolve_params(def->name, def->params, spec.work.params);
-  if (!params) return unexpected(params.error());
-  return def->group_size(*params);
-}
-
 namespace {
 
 std::vector<int> as_vector(const CpuSet& s) {
@@ -121,6 +105,7 @@ Result<std::vector<std::optional<CpuSet>>> resolve_affinity(const workload::Affi
                                                             const topo::Topology& topology,
                                                             uint64_t seed) {
   using K = workload::AffinityIntent::Kind;
+  KTSTR_TRY(workload::check_affinity(a, true, workload::SpecSource::kScenario));
   std::vector<std::optional<CpuSet>> out(workers);
   if (a.kind != K::kInherit && a.kind != K::kExact && a.kind != K::kCrossCgroup &&
       cgroup_cpus.empty()) {
@@ -131,11 +116,9 @@ Result<std::vector<std::optional<CpuSet>>> resolve_affinity(const workload::Affi
     case K::kInherit:
       break;
     case K::kExact:
-      if (a.cpus.empty()) return invalid_input("affinity exact: the CPU set is empty");
       for (auto& o : out) o = a.cpus;
       break;
     case K::kRandomSubset: {
-      if (a.count == 0) return invalid_input("affinity random_subset: count must be > 0");
       std::mt19937_64 rng(seed);
       auto pool = cpus;
       for (auto& o : out) {

@@ -23,13 +23,9 @@ Result<CpuSet> resolve_cpuset(const CpusetSpec& spec, const topo::Topology& topo
 // How many workers a work entry gets in a cgroup with `cgroup_cpus` CPUs:
 // `override_workers` (--workers) when given, else spec.num_workers, else
 // workers_pct of the CPUs (rounded, at least 1), else one per CPU; then
-// rounded up to a multiple of `group_size`.
+// rounded up to a multiple of `group_size` (workload::ValidSpec::unit_size).
 size_t resolve_worker_count(const WorkDef& w, size_t cgroup_cpus, size_t group_size,
                             std::optional<size_t> override_workers = std::nullopt);
-
-// The group size of a registered work type with the entry's parameters; an
-// error names a missing type or bad parameter.
-Result<size_t> work_group_size(const workload::WorkSpec& spec);
 
 // One mask per worker (nullopt = leave the inherited mask):
 //   inherit -> nullopt; exact -> the set; random_subset -> `count` random

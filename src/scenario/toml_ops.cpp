@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 #include "scenario/toml_parts.hpp"
 
+#include <algorithm>
+
 #include "util/suggest.hpp"
 
 namespace ktstr::scenario::toml_detail {
@@ -39,15 +41,17 @@ Result<WorkDef> parse_work(const toml::table& t, const std::string& file) {
   KTSTR_TRY(r.check_keys(work_keys()));
   WorkDef w;
   w.line = r.line();
+  for (auto&& [key, value] : t) {
+    w.key_lines[std::string(key.str())] = static_cast<int>(key.source().begin.line);
+  }
   auto type = r.required_str("type");
   if (!type) return unexpected(type.error());
   w.spec.work.name = *type;
   auto workers = r.integer("workers");
   if (!workers) return unexpected(workers.error());
-  if (*workers) {
-    if (**workers < 1) return r.error(r.key_line("workers"), "workers must be >= 1");
-    w.spec.num_workers = static_cast<size_t>(**workers);
-  }
+  // Range rules are workload::check_spec_fields' (run by validate()); a
+  // negative count reaches it as 0.
+  if (*workers) w.spec.num_workers = static_cast<size_t>(std::max<int64_t>(**workers, 0));
   auto pct = r.number("workers_pct");
   if (!pct) return unexpected(pct.error());
   w.workers_pct = *pct;

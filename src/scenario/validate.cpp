@@ -7,7 +7,7 @@
 
 #include "cgroup/path.hpp"
 #include "scenario/model.hpp"
-#include "workload/work_type.hpp"
+#include "workload/spec.hpp"
 
 namespace ktstr::scenario {
 namespace {
@@ -113,28 +113,30 @@ class Validator {
     return {};
   }
 
+  // The work-spec rules are workload/spec.cpp's; only workers_pct, which a
+  // WorkSpec does not have, is checked here.
   Status check_work(const WorkDef& w) const {
-    const auto& sp = w.spec;
-    if (sp.work.name.empty()) return fail(w.line, "work entry has no type");
-    if (sp.num_workers && w.workers_pct) {
+    workload::SpecField field{};
+    if (auto st = workload::check_spec_fields(w.spec, spec_context(), &field); !st) {
+      auto key = w.key_lines.find(workload::field_name(field, workload::SpecSource::kScenario));
+      return fail(key == w.key_lines.end() ? w.line : key->second, st.error().message);
+    }
+    if (w.spec.num_workers && w.workers_pct) {
       return fail(w.line, "give either workers or workers_pct, not both");
     }
-    if (sp.num_workers && *sp.num_workers == 0) return fail(w.line, "workers must be > 0");
     if (w.workers_pct && !(*w.workers_pct > 0 && *w.workers_pct <= 1000)) {
       return fail(w.line,
                   fmt::format("workers_pct must be in (0, 1000], got {:g}", *w.workers_pct));
     }
-    if (sp.nice && (*sp.nice < -20 || *sp.nice > 19)) {
-      return fail(w.line, fmt::format("nice must be in -20..19, got {}", *sp.nice));
-    }
-    using AK = workload::AffinityIntent::Kind;
-    if (sp.affinity.kind == AK::kExact && sp.affinity.cpus.empty()) {
-      return fail(w.line, "affinity exact needs at least one CPU");
-    }
-    if (sp.affinity.kind == AK::kRandomSubset && sp.affinity.count == 0) {
-      return fail(w.line, "affinity random_subset needs count > 0");
-    }
     return {};
+  }
+
+  static workload::SpecContext spec_context() {
+    workload::SpecContext ctx;
+    ctx.source = workload::SpecSource::kScenario;
+    ctx.topology_known = true;   // the engine resolves every intent
+    ctx.count_required = false;  // derived from the cgroup's CPUs when absent
+    return ctx;
   }
 
   Status check_holds() const {
@@ -206,9 +208,14 @@ class Validator {
         if (op.works.empty()) return fail(op.line, what + " needs at least one work entry");
         for (const auto& w : op.works) KTSTR_TRY(check_work(w));
         return {};
+      case K::kSetAffinity:
+        if (auto st = workload::check_affinity(op.affinity, true, workload::SpecSource::kScenario);
+            !st) {
+          return fail(op.line, st.error().message);
+        }
+        return need(op.cgroup, op.line, what.c_str());
       case K::kClearCpuset:
       case K::kStop:
-      case K::kSetAffinity:
       case K::kFreeze:
       case K::kUnfreeze:
         return need(op.cgroup, op.line, what.c_str());

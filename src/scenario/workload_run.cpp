@@ -8,10 +8,11 @@
 
 namespace ktstr::scenario {
 
-Result<WorkloadRun> run_workload_for(const workload::WorkloadConfig& config, uint64_t duration_ns,
+Result<WorkloadRun> run_workload_for(std::vector<workload::ValidSpec> groups,
+                                     const workload::SpawnOptions& spawn, uint64_t duration_ns,
                                      const WorkloadProgress& progress) {
   install_interrupt_handlers();
-  auto handle = workload::WorkloadHandle::spawn(config);
+  auto handle = workload::WorkloadHandle::spawn_groups(std::move(groups), spawn);
   if (!handle) return unexpected(handle.error());
   handle->start();
   WorkloadRun run;

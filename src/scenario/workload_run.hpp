@@ -8,7 +8,8 @@
 #include <vector>
 
 #include "util/result.hpp"
-#include "workload/config.hpp"
+#include "workload/handle.hpp"
+#include "workload/spec.hpp"
 #include "workload/report.hpp"
 #include "workload/summary.hpp"
 
@@ -26,7 +27,9 @@ using WorkloadProgress = std::function<void(uint64_t elapsed_ns, uint64_t iterat
 // Installs the SIGINT/SIGTERM handlers (scenario/interrupt.hpp), spawns and
 // starts the workers, waits duration_ns (or until interrupted), stops and
 // collects them. Errors are spawn errors (nothing is left running).
-Result<WorkloadRun> run_workload_for(const workload::WorkloadConfig& config, uint64_t duration_ns,
+// `groups` come validated from workload::validate_work_spec.
+Result<WorkloadRun> run_workload_for(std::vector<workload::ValidSpec> groups,
+                                     const workload::SpawnOptions& spawn, uint64_t duration_ns,
                                      const WorkloadProgress& progress = {});
 
 }  // namespace ktstr::scenario

@@ -1,4 +1,4 @@
-// Admission: turns a WorkloadConfig into validated per-group plans before
+// Admission: turns validated groups (spec.hpp) into per-group plans before
 // any process, pipe or mapping exists (workload.md "Admission").
 #pragma once
 
@@ -6,8 +6,7 @@
 #include <vector>
 
 #include "workload/config.hpp"
-#include "workload/params.hpp"
-#include "workload/work_type.hpp"
+#include "workload/spec.hpp"
 
 namespace ktstr::workload {
 
@@ -25,15 +24,19 @@ struct GroupPlan {
   std::vector<std::optional<CpuSet>> worker_cpus;
 };
 
-enum class SpawnKind { kDirect, kPcomm };
+// Every group of a C++ config through validate_work_spec (source kApi,
+// context "group <i> (<type>)").
+Result<std::vector<ValidSpec>> validate_config(const WorkloadConfig& config,
+                                               SpawnKind kind = SpawnKind::kDirect);
 
-// Validates and plans every group. Errors are kInvalidInput and name the
+// Plans validated groups: units, shared bytes, pipes and one CPU mask per
+// worker. Validation is done; what can still fail needs the machine (a
+// numa_node the host lacks).
+Result<std::vector<GroupPlan>> plan_groups(std::vector<ValidSpec> groups, uint64_t seed);
+
+// validate_config + plan_groups. Errors are kInvalidInput and name the
 // group ("group 1 (futex_ping_pong)") and the field.
 Result<std::vector<GroupPlan>> plan_workload(const WorkloadConfig& config,
                                              SpawnKind kind = SpawnKind::kDirect);
-
-// Plans one WorkSpec as group `group_idx` (used by plan_workload and pcomm).
-Result<GroupPlan> plan_group(const WorkSpec& spec, size_t group_idx, CloneMode mode, SpawnKind kind,
-                             uint64_t seed);
 
 }  // namespace ktstr::workload

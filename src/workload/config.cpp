@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "util/duration.hpp"
+#include "workload/spec.hpp"
 
 namespace ktstr::workload {
 namespace {
@@ -21,17 +22,14 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
 
 }  // namespace
 
+// Syntax here; the value rules (priority range, deadline order) are
+// check_sched_policy's (spec.cpp), shared with specs built in C++.
 Result<SchedPolicy> parse_sched_policy(std::string_view text) {
   using K = SchedPolicy::Kind;
   auto parts = split(text, ':');
   SchedPolicy p;
   std::string_view name = parts[0];
-  auto bad = [&](const std::string& why) {
-    return invalid_input(
-        fmt::format("policy '{}': {}; valid: normal, batch, idle, fifo:PRIO, "
-                    "rr:PRIO, deadline:RUNTIME:DEADLINE:PERIOD",
-                    text, why));
-  };
+  auto bad = [&](std::string_view why) { return sched_policy_error(text, why); };
   if (name == "normal" || name == "other" || name == "cfs")
     p.kind = K::kNormal;
   else if (name == "batch")
@@ -48,26 +46,24 @@ Result<SchedPolicy> parse_sched_policy(std::string_view text) {
     return bad("unknown policy");
   if (p.is_realtime()) {
     if (parts.size() != 2) return bad("realtime policies need a priority 1-99");
-    int prio = 0;
-    auto [ptr, ec] = std::from_chars(parts[1].data(), parts[1].data() + parts[1].size(), prio);
-    if (ec != std::errc() || ptr != parts[1].data() + parts[1].size() || prio < 1 || prio > 99) {
+    auto [ptr, ec] =
+        std::from_chars(parts[1].data(), parts[1].data() + parts[1].size(), p.priority);
+    if (ec != std::errc() || ptr != parts[1].data() + parts[1].size()) {
       return bad("priority must be 1-99");
     }
-    p.priority = prio;
   } else if (p.kind == K::kDeadline) {
     if (parts.size() != 4) return bad("deadline needs runtime:deadline:period");
     auto rt = parse_duration_ns(parts[1]);
     auto dl = parse_duration_ns(parts[2]);
     auto pe = parse_duration_ns(parts[3]);
     if (!rt || !dl || !pe) return bad("bad duration");
-    if (!(*rt > 0 && *rt <= *dl && *dl <= *pe))
-      return bad("need 0 < runtime <= deadline <= period");
     p.runtime_ns = *rt;
     p.deadline_ns = *dl;
     p.period_ns = *pe;
   } else if (parts.size() != 1) {
     return bad("this policy takes no arguments");
   }
+  KTSTR_TRY(check_sched_policy(p, text));
   return p;
 }
 
@@ -101,6 +97,36 @@ std::string to_string(CloneMode m) {
   return m == CloneMode::kFork ? "fork" : "thread";
 }
 
+std::string to_string(const MemPolicy& p) {
+  using K = MemPolicy::Kind;
+  std::string name;
+  switch (p.kind) {
+    case K::kDefault:
+      name = "default";
+      break;
+    case K::kBind:
+      name = "bind";
+      break;
+    case K::kPreferred:
+      name = "preferred";
+      break;
+    case K::kInterleave:
+      name = "interleave";
+      break;
+    case K::kLocal:
+      name = "local";
+      break;
+    case K::kPreferredMany:
+      name = "preferred_many";
+      break;
+    case K::kWeightedInterleave:
+      name = "weighted_interleave";
+      break;
+  }
+  return p.nodes.empty() ? name : name + ":" + format_cpu_list(p.nodes);
+}
+
+// Syntax here; which kinds take how many nodes is check_mem_policy's (spec.cpp).
 Result<MemPolicy> parse_mem_policy(std::string_view text) {
   using K = MemPolicy::Kind;
   auto colon = text.find(':');
@@ -126,24 +152,20 @@ Result<MemPolicy> parse_mem_policy(std::string_view text) {
                     "interleave:NODES, preferred_many:NODES, weighted_interleave:NODES",
                     text));
   }
-  bool needs_nodes = p.kind != K::kDefault && p.kind != K::kLocal;
-  if (needs_nodes) {
-    if (colon == std::string_view::npos) {
-      return invalid_input(fmt::format("mem policy '{}' needs nodes, e.g. {}:0-1", text, name));
-    }
+  if (colon != std::string_view::npos) {
     auto nodes = parse_cpu_list(text.substr(colon + 1));
     if (!nodes) return unexpected(nodes.error());
-    if (nodes->empty()) return invalid_input(fmt::format("mem policy '{}': empty node list", text));
-    if (p.kind == K::kPreferred && nodes->size() != 1) {
-      return invalid_input(fmt::format("mem policy '{}': preferred takes exactly one node", text));
-    }
     p.nodes = *nodes;
-  } else if (colon != std::string_view::npos) {
-    return invalid_input(fmt::format("mem policy '{}' takes no nodes", text));
+    // "local:" names nodes too, even an empty list: refused as such below.
+    if (p.nodes.empty() && (p.kind == K::kDefault || p.kind == K::kLocal)) p.nodes.insert(0);
   }
+  KTSTR_TRY(check_mem_policy(p, text));
   return p;
 }
 
+namespace {
+
+// Group 0 of a config as a WorkSpec (num_workers set).
 WorkSpec primary_spec(const WorkloadConfig& c) {
   WorkSpec s;
   s.work = c.work;
@@ -158,6 +180,14 @@ WorkSpec primary_spec(const WorkloadConfig& c) {
   s.gid = c.gid;
   s.numa_node = c.numa_node;
   return s;
+}
+
+}  // namespace
+
+std::vector<WorkSpec> groups_of(const WorkloadConfig& c) {
+  std::vector<WorkSpec> out{primary_spec(c)};
+  out.insert(out.end(), c.composed.begin(), c.composed.end());
+  return out;
 }
 
 }  // namespace ktstr::workload

@@ -1,8 +1,8 @@
 // The workload configuration model (workload.md "Configuration model").
 //
 // Plain data. `WorkloadConfig` describes group 0 in its top-level fields and
-// groups 1..N in `composed`. Nothing here touches the OS; admission
-// (admission.hpp) validates it before any resource is taken.
+// groups 1..N in `composed`. Nothing here touches the OS; every field rule
+// is in spec.hpp (validate_work_spec), applied before any resource is taken.
 #pragma once
 
 #include <cstdint>
@@ -113,8 +113,9 @@ std::string to_string(const SchedPolicy& p);
 Result<CloneMode> parse_clone_mode(std::string_view text);
 std::string to_string(CloneMode m);
 Result<MemPolicy> parse_mem_policy(std::string_view text);  // "bind:0-1", "preferred:0", "local"
+std::string to_string(const MemPolicy& p);
 
-// Group 0 of a config as a WorkSpec (num_workers set).
-WorkSpec primary_spec(const WorkloadConfig& c);
+// Group 0 and the composed groups of a config, in group order.
+std::vector<WorkSpec> groups_of(const WorkloadConfig& c);
 
 }  // namespace ktstr::workload

@@ -16,7 +16,14 @@ WorkloadHandle& WorkloadHandle::operator=(WorkloadHandle&&) noexcept = default;
 WorkloadHandle::~WorkloadHandle() = default;
 
 Result<WorkloadHandle> WorkloadHandle::spawn(const WorkloadConfig& config) {
-  auto plans = plan_workload(config);
+  auto groups = validate_config(config);
+  if (!groups) return unexpected(groups.error());
+  return spawn_groups(std::move(*groups), {config.clone_mode, config.cgroup_dir});
+}
+
+Result<WorkloadHandle> WorkloadHandle::spawn_groups(std::vector<ValidSpec> groups,
+                                                    const SpawnOptions& o) {
+  auto plans = plan_groups(std::move(groups), 0x6b747374);
   if (!plans) return unexpected(plans.error());
   // The state is the spawn guard: if anything below fails, its destructor
   // kills and reaps the children forked so far, joins threads, closes every
@@ -25,8 +32,8 @@ Result<WorkloadHandle> WorkloadHandle::spawn(const WorkloadConfig& config) {
   auto res = allocate_resources(std::move(*plans));
   if (!res) return unexpected(res.error());
   st->res = std::move(*res);
-  st->res->cgroup_dir = config.cgroup_dir;
-  if (config.clone_mode == CloneMode::kFork) {
+  st->res->cgroup_dir = o.cgroup_dir;
+  if (o.clone_mode == CloneMode::kFork) {
     KTSTR_TRY(fork_workers(*st));
   } else {
     KTSTR_TRY(start_thread_workers(*st));
@@ -38,15 +45,28 @@ Result<WorkloadHandle> WorkloadHandle::spawn_pcomm(const std::string& pcomm,
                                                    std::optional<uint32_t> uid,
                                                    std::optional<uint32_t> gid,
                                                    const std::vector<WorkSpec>& specs) {
-  if (pcomm.empty()) return invalid_input("pcomm: the container name must not be empty");
-  std::vector<GroupPlan> plans;
+  std::vector<ValidSpec> groups;
   for (size_t i = 0; i < specs.size(); ++i) {
-    auto g = plan_group(specs[i], i, CloneMode::kThread, SpawnKind::kPcomm, 0x70636f6d);
-    if (!g) return unexpected(g.error());
-    plans.push_back(std::move(*g));
+    SpecContext ctx;
+    ctx.clone_mode = CloneMode::kThread;
+    ctx.spawn_kind = SpawnKind::kPcomm;
+    ctx.label = fmt::format("group {} ({})", i, specs[i].work.name);
+    auto v = validate_work_spec(specs[i], ctx);
+    if (!v) return unexpected(v.error());
+    groups.push_back(std::move(*v));
   }
+  return spawn_pcomm_groups(pcomm, uid, gid, std::move(groups));
+}
+
+Result<WorkloadHandle> WorkloadHandle::spawn_pcomm_groups(const std::string& pcomm,
+                                                          std::optional<uint32_t> uid,
+                                                          std::optional<uint32_t> gid,
+                                                          std::vector<ValidSpec> groups) {
+  if (pcomm.empty()) return invalid_input("pcomm: the container name must not be empty");
+  auto plans = plan_groups(std::move(groups), 0x70636f6d);
+  if (!plans) return unexpected(plans.error());
   auto st = std::make_unique<HandleState>();
-  auto res = allocate_resources(std::move(plans));
+  auto res = allocate_resources(std::move(*plans));
   if (!res) return unexpected(res.error());
   st->res = std::move(*res);
   KTSTR_TRY(fork_pcomm_container(*st, pcomm, uid, gid));

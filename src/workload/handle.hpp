@@ -16,6 +16,7 @@
 
 #include "workload/config.hpp"
 #include "workload/report.hpp"
+#include "workload/spec.hpp"
 
 namespace ktstr::workload {
 
@@ -27,16 +28,31 @@ inline constexpr uint64_t kReadyTimeoutNs = 5'000'000'000;       // auto-start r
 inline constexpr uint64_t kCollectTimeoutNs = 5'000'000'000;     // shared collect deadline
 inline constexpr int kReportPipeBytes = 8 * 1024 * 1024;
 
+// How validated groups are started.
+struct SpawnOptions {
+  CloneMode clone_mode = CloneMode::kFork;
+  std::string cgroup_dir;  // context for custom or cgroup-aware workers; empty = none
+};
+
 class WorkloadHandle {
  public:
-  // Validates (admission), acquires everything, forks/starts workers. The
-  // workers wait for start(). On failure nothing stays behind.
+  // Validates every group (validate_config), then spawn_groups.
   static Result<WorkloadHandle> spawn(const WorkloadConfig& config);
+  // Acquires everything, forks/starts the workers of groups 0..N-1 (each
+  // validated with o.clone_mode). The workers wait for start(). On failure
+  // nothing stays behind.
+  static Result<WorkloadHandle> spawn_groups(std::vector<ValidSpec> groups, const SpawnOptions& o);
   // One forked thread-group leader named `pcomm` hosting every worker of
   // `specs` as threads (groups 0..N-1). Zero workers in total: no container.
+  // Validates each spec (thread clone mode, SpawnKind::kPcomm) first.
   static Result<WorkloadHandle> spawn_pcomm(const std::string& pcomm, std::optional<uint32_t> uid,
                                             std::optional<uint32_t> gid,
                                             const std::vector<WorkSpec>& specs);
+  // As above with groups already validated for SpawnKind::kPcomm.
+  static Result<WorkloadHandle> spawn_pcomm_groups(const std::string& pcomm,
+                                                   std::optional<uint32_t> uid,
+                                                   std::optional<uint32_t> gid,
+                                                   std::vector<ValidSpec> groups);
 
   WorkloadHandle(WorkloadHandle&&) noexcept;
   WorkloadHandle& operator=(WorkloadHandle&&) noexcept;

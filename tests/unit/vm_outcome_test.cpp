@@ -53,7 +53,7 @@ TEST(VmOutcome, GuestRunDocumentFailsTheRunWhenTheVmFailed) {
   EXPECT_EQ(g.doc["vm"]["topology"], "1n1l2c1t");
   EXPECT_EQ(g.doc["verdict"], "pass");
   auto bad = ok;
-  bad.verdict = "fail";
+  bad.verdict = GuestVerdict::kFail;
   bad.exit_code = 0;
   auto f = guest_run_document(bad);
   EXPECT_EQ(f.exit_code, kExitFail);

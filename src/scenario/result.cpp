@@ -25,7 +25,6 @@ namespace ktstr::scenario {
 KTSTR_JSON_STRUCT(TimelineEvent, at_ms, kind, detail, iterations)
 KTSTR_JSON_STRUCT(CgroupReports, cgroup, reports)
 KTSTR_JSON_STRUCT(ScenarioStatsBlock, cgroups, scenario)
-KTSTR_JSON_STRUCT(HostInfo, hostname, kernel, cpu_model, topology, cpus, scheduler, cgroup_layout)
 
 // Each list serves both directions. Not in them: ScenarioResult::reports,
 // whose key is left out (not null) when there are none, and

@@ -16,9 +16,10 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "check/evaluate.hpp"
-#include "sched/health.hpp"
 #include "check/stats.hpp"
 #include "check/verdict.hpp"
+#include "sched/health.hpp"
+#include "sched/host_probe.hpp"
 #include "util/error_kind.hpp"
 #include "workload/report.hpp"
 
@@ -74,15 +75,8 @@ struct ScenarioResult {
   std::vector<std::string> warnings;  // worker warnings, teardown problems
 };
 
-struct HostInfo {
-  std::string hostname;
-  std::string kernel;     // uname -r
-  std::string cpu_model;  // /proc/cpuinfo "model name"
-  std::string topology;   // "1n1l2c1t" or a description when irregular
-  int cpus = 0;
-  std::string scheduler;      // "eevdf" on the host
-  std::string cgroup_layout;  // "v2", "v1 (hybrid)", or why none is usable
-};
+// The machine a run was made on (sched/host_probe.hpp reads it).
+using HostInfo = sched::HostFacts;
 
 struct RunResult {
   int schema_version = kResultSchemaVersion;
@@ -104,8 +98,6 @@ void to_json(nlohmann::json& j, const ScenarioStatsBlock& s);
 void from_json(const nlohmann::json& j, ScenarioStatsBlock& s);
 void to_json(nlohmann::json& j, const ScenarioResult& r);
 void from_json(const nlohmann::json& j, ScenarioResult& r);
-void to_json(nlohmann::json& j, const HostInfo& h);
-void from_json(const nlohmann::json& j, HostInfo& h);
 void to_json(nlohmann::json& j, const RunResult& r);
 void from_json(const nlohmann::json& j, RunResult& r);
 

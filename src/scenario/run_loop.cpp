@@ -24,19 +24,6 @@ std::string utc_now() {
   return buf;
 }
 
-HostInfo probe_host_info() {
-  auto f = sched::probe_host_facts();
-  HostInfo h;
-  h.hostname = f.hostname;
-  h.kernel = f.kernel;
-  h.cpu_model = f.cpu_model;
-  h.topology = f.topology;
-  h.cpus = f.cpus;
-  h.scheduler = f.scheduler;
-  h.cgroup_layout = f.cgroup_layout;
-  return h;
-}
-
 }  // namespace
 
 Result<EngineOptions> make_engine_options(const EngineSettings& o) {
@@ -97,7 +84,7 @@ RunResult run_scenarios(const std::vector<Scenario>& selected, const RunLoopOpti
   RunResult run;
   run.ktstr_version = kVersion;
   run.started_at = utc_now();
-  run.host = probe_host_info();
+  run.host = sched::probe_host_facts();
   const uint64_t t0 = mono_ns();
   const size_t total = selected.size() * o.repeat;
   size_t index = 0;

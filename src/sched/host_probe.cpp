@@ -1,5 +1,9 @@
 #include "sched/host_probe.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include "util/json_struct.hpp"
+
 #include <sys/utsname.h>
 
 #include <sstream>
@@ -11,6 +15,8 @@
 #include "util/file_io.hpp"
 
 namespace ktstr::sched {
+
+KTSTR_JSON_STRUCT(HostFacts, hostname, kernel, cpu_model, topology, cpus, scheduler, cgroup_layout)
 
 HostFacts probe_host_facts() {
   HostFacts h;

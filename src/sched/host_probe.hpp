@@ -7,11 +7,13 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "sched/sched_ext_sysfs.hpp"
 
 namespace ktstr::sched {
 
-// Plain facts; scenario::HostInfo carries the same fields into the result.
+// The machine a run was made on: the result document's "host" object.
 struct HostFacts {
   std::string hostname;
   std::string kernel;     // uname -r
@@ -25,6 +27,9 @@ struct HostFacts {
 // Reads uname, /proc/cpuinfo, the sysfs topology, the sched_ext state and
 // the cgroup layout of this machine; fields it cannot read stay empty.
 HostFacts probe_host_facts();
+
+void to_json(nlohmann::json& j, const HostFacts& h);
+void from_json(const nlohmann::json& j, HostFacts& h);
 
 // Follows the sched_ext scheduler attached when it was created: it must
 // stay enabled with the same ops and the same enable_seq (a silent restart

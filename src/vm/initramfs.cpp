@@ -66,6 +66,19 @@ Result<std::string> init_image(const BaseInputs& in, const std::string& work_dir
   return read_file(stripped);
 }
 
+// Adds each library not yet in `present` at its guest path.
+Status add_libraries(CpioWriter& w, const std::vector<ElfDependency>& deps,
+                     std::set<std::string>& present) {
+  for (const auto& d : deps) {
+    std::string gp = guest_lib_path(d);
+    if (!present.insert(gp).second) continue;
+    auto lib = read_file(d.host_path);
+    if (!lib) return unexpected(lib.error());
+    w.add_file(gp, *lib, 0755);
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<std::string> self_exe_path() {
@@ -83,14 +96,7 @@ Status add_binary_with_libs(CpioWriter& w, const std::string& host_path,
   present.insert(guest_path);
   auto deps = elf_dependency_closure(host_path);
   if (!deps) return unexpected(deps.error());
-  for (const auto& d : *deps) {
-    std::string gp = guest_lib_path(d);
-    if (!present.insert(gp).second) continue;
-    auto lib = read_file(d.host_path);
-    if (!lib) return unexpected(lib.error());
-    w.add_file(gp, *lib, 0755);
-  }
-  return {};
+  return add_libraries(w, *deps, present);
 }
 
 Result<BaseArchive> base_initramfs(const BaseInputs& in, const std::string& cache_root) {
@@ -128,13 +134,7 @@ Result<BaseArchive> base_initramfs(const BaseInputs& in, const std::string& cach
   if (!init) return unexpected(init.error());
   w.add_file("/init", *init, 0755);
   std::set<std::string> present{"/init"};
-  for (const auto& d : *deps) {
-    std::string gp = guest_lib_path(d);
-    if (!present.insert(gp).second) continue;
-    auto lib = read_file(d.host_path);
-    if (!lib) return unexpected(lib.error());
-    w.add_file(gp, *lib, 0755);
-  }
+  KTSTR_TRY(add_libraries(w, *deps, present));
   if (!in.busybox.empty()) {
     KTSTR_TRY(add_binary_with_libs(w, in.busybox, "/bin/busybox", present));
     w.add_symlink("/bin/sh", "busybox");

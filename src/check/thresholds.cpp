@@ -4,28 +4,23 @@
 #include <cstdlib>
 
 #include "util/check.hpp"
+#include "util/enum_names.hpp"
 #include "util/suggest.hpp"
 
 namespace ktstr::check {
+namespace {
+constexpr EnumName<ThresholdSource> kSourceNames[] = {{ThresholdSource::kDefault, "default"},
+                                                      {ThresholdSource::kScheduler, "scheduler"},
+                                                      {ThresholdSource::kTest, "test"},
+                                                      {ThresholdSource::kCli, "cli"}};
+}  // namespace
+
 std::string_view to_string(ThresholdSource s) {
-  switch (s) {
-    case ThresholdSource::kDefault:
-      return "default";
-    case ThresholdSource::kScheduler:
-      return "scheduler";
-    case ThresholdSource::kTest:
-      return "test";
-    case ThresholdSource::kCli:
-      return "cli";
-  }
-  return "default";
+  return enum_name<ThresholdSource>(kSourceNames, s, "default");
 }
 
 Result<ThresholdSource> parse_threshold_source(std::string_view text) {
-  for (auto s : {ThresholdSource::kDefault, ThresholdSource::kScheduler, ThresholdSource::kTest,
-                 ThresholdSource::kCli}) {
-    if (to_string(s) == text) return s;
-  }
+  if (auto s = enum_from_name<ThresholdSource>(kSourceNames, text)) return *s;
   return invalid_input(fmt::format("'{}' is not a threshold source", text));
 }
 

@@ -1,25 +1,22 @@
 #include "check/verdict.hpp"
 
+#include "util/enum_names.hpp"
+
 namespace ktstr::check {
 
+namespace {
+constexpr EnumName<Verdict> kVerdictNames[] = {{Verdict::kPass, "pass"},
+                                               {Verdict::kSkip, "skip"},
+                                               {Verdict::kInconclusive, "inconclusive"},
+                                               {Verdict::kFail, "fail"}};
+}  // namespace
+
 std::string_view to_string(Verdict v) {
-  switch (v) {
-    case Verdict::kPass:
-      return "pass";
-    case Verdict::kSkip:
-      return "skip";
-    case Verdict::kInconclusive:
-      return "inconclusive";
-    case Verdict::kFail:
-      return "fail";
-  }
-  return "fail";
+  return enum_name<Verdict>(kVerdictNames, v, "fail");
 }
 
 Result<Verdict> parse_verdict(std::string_view text) {
-  for (Verdict v : {Verdict::kPass, Verdict::kSkip, Verdict::kInconclusive, Verdict::kFail}) {
-    if (to_string(v) == text) return v;
-  }
+  if (auto v = enum_from_name<Verdict>(kVerdictNames, text)) return *v;
   return invalid_input(fmt::format("'{}' is not a verdict (pass, skip, inconclusive, fail)", text));
 }
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "util/duration.hpp"
+#include "util/enum_names.hpp"
 #include "util/suggest.hpp"
 
 namespace ktstr::scenario {
@@ -103,11 +104,7 @@ std::string Hold::describe() const {
 
 namespace {
 
-struct OpName {
-  Op::Kind kind;
-  const char* name;
-};
-constexpr OpName kOpNames[] = {
+constexpr EnumName<Op::Kind> kOpNames[] = {
     {Op::Kind::kAddCgroup, "add_cgroup"},
     {Op::Kind::kRemoveCgroup, "remove_cgroup"},
     {Op::Kind::kSetCpuset, "set_cpuset"},
@@ -132,23 +129,15 @@ constexpr OpName kOpNames[] = {
 }  // namespace
 
 std::string op_name(Op::Kind k) {
-  for (const auto& o : kOpNames) {
-    if (o.kind == k) return o.name;
-  }
-  return "?";
+  return std::string(enum_name<Op::Kind>(kOpNames, k));
 }
 
 std::optional<Op::Kind> parse_op_name(std::string_view name) {
-  for (const auto& o : kOpNames) {
-    if (name == o.name) return o.kind;
-  }
-  return std::nullopt;
+  return enum_from_name<Op::Kind>(kOpNames, name);
 }
 
 std::vector<std::string> op_names() {
-  std::vector<std::string> out;
-  for (const auto& o : kOpNames) out.emplace_back(o.name);
-  return out;
+  return enum_names<Op::Kind>(kOpNames);
 }
 
 std::string describe(const Op& op) {
@@ -179,11 +168,7 @@ std::string describe(const Op& op) {
 
 namespace {
 
-struct ReqName {
-  Requirement::Kind kind;
-  const char* name;
-};
-constexpr ReqName kReqNames[] = {
+constexpr EnumName<Requirement::Kind> kReqNames[] = {
     {Requirement::Kind::kRoot, "root"},
     {Requirement::Kind::kCgroups, "cgroups"},
     {Requirement::Kind::kCpuset, "cpuset"},
@@ -207,8 +192,8 @@ std::vector<std::string> requirement_names() {
   std::vector<std::string> out;
   for (const auto& r : kReqNames) {
     std::string n = r.name;
-    if (r.kind == Requirement::Kind::kMinCpus) n += ":N";
-    if (r.kind == Requirement::Kind::kBinary) n += ":NAME";
+    if (r.value == Requirement::Kind::kMinCpus) n += ":N";
+    if (r.value == Requirement::Kind::kBinary) n += ":NAME";
     out.push_back(n);
   }
   return out;
@@ -222,8 +207,8 @@ Result<Requirement> parse_requirement(std::string_view text) {
   for (const auto& r : kReqNames) {
     if (head != r.name) continue;
     Requirement req;
-    req.kind = r.kind;
-    if (r.kind == Requirement::Kind::kMinCpus) {
+    req.kind = r.value;
+    if (r.value == Requirement::Kind::kMinCpus) {
       char* end = nullptr;
       long n = std::strtol(arg.c_str(), &end, 10);
       if (arg.empty() || *end != '\0' || n < 1 || n > 4096) {
@@ -231,7 +216,7 @@ Result<Requirement> parse_requirement(std::string_view text) {
             fmt::format("'{}': write min_cpus:N with N a CPU count (e.g. min_cpus:4)", text));
       }
       req.min_cpus = static_cast<int>(n);
-    } else if (r.kind == Requirement::Kind::kBinary) {
+    } else if (r.value == Requirement::Kind::kBinary) {
       if (arg.empty())
         return invalid_input(fmt::format("'{}': write binary:NAME (e.g. binary:stress-ng)", text));
       req.binary = arg;
@@ -240,16 +225,14 @@ Result<Requirement> parse_requirement(std::string_view text) {
     }
     return req;
   }
-  std::vector<std::string> names;
-  for (const auto& r : kReqNames) names.emplace_back(r.name);
   return invalid_input(fmt::format("unknown requirement '{}'{} (known: {})", text,
-                                   did_you_mean(head, names),
+                                   did_you_mean(head, enum_names<Requirement::Kind>(kReqNames)),
                                    fmt::join(requirement_names(), ", ")));
 }
 
 std::string to_string(const Requirement& r) {
   for (const auto& n : kReqNames) {
-    if (n.kind != r.kind) continue;
+    if (n.value != r.kind) continue;
     if (r.kind == Requirement::Kind::kMinCpus) return fmt::format("min_cpus:{}", r.min_cpus);
     if (r.kind == Requirement::Kind::kBinary) return "binary:" + r.binary;
     return n.name;

@@ -1,17 +1,17 @@
 #include "util/error_kind.hpp"
 
+#include "util/enum_names.hpp"
+
 namespace ktstr {
 
+namespace {
+constexpr EnumName<ErrorKind> kErrorKindNames[] = {{ErrorKind::kInvalidInput, "invalid_input"},
+                                                   {ErrorKind::kEnvironment, "environment"},
+                                                   {ErrorKind::kRuntime, "runtime"}};
+}  // namespace
+
 std::string_view to_string(ErrorKind k) {
-  switch (k) {
-    case ErrorKind::kInvalidInput:
-      return "invalid_input";
-    case ErrorKind::kEnvironment:
-      return "environment";
-    case ErrorKind::kRuntime:
-      return "runtime";
-  }
-  return "runtime";
+  return enum_name<ErrorKind>(kErrorKindNames, k, "runtime");
 }
 
 std::string_view to_string(const std::optional<ErrorKind>& k) {
@@ -19,10 +19,7 @@ std::string_view to_string(const std::optional<ErrorKind>& k) {
 }
 
 std::optional<ErrorKind> parse_error_kind(std::string_view text) {
-  for (auto k : {ErrorKind::kInvalidInput, ErrorKind::kEnvironment, ErrorKind::kRuntime}) {
-    if (text == to_string(k)) return k;
-  }
-  return std::nullopt;
+  return enum_from_name<ErrorKind>(kErrorKindNames, text);
 }
 
 }  // namespace ktstr

@@ -4,25 +4,21 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/enum_names.hpp"
+
 namespace ktstr::vm {
 
+namespace {
+constexpr EnumName<GuestVerdict> kGuestVerdictNames[] = {
+    {GuestVerdict::kPass, "pass"}, {GuestVerdict::kFail, "fail"}, {GuestVerdict::kError, "error"}};
+}  // namespace
+
 std::string_view to_string(GuestVerdict v) {
-  switch (v) {
-    case GuestVerdict::kPass:
-      return "pass";
-    case GuestVerdict::kFail:
-      return "fail";
-    case GuestVerdict::kError:
-      return "error";
-  }
-  return "error";
+  return enum_name<GuestVerdict>(kGuestVerdictNames, v, "error");
 }
 
 std::optional<GuestVerdict> parse_guest_verdict(std::string_view text) {
-  for (auto v : {GuestVerdict::kPass, GuestVerdict::kFail, GuestVerdict::kError}) {
-    if (text == to_string(v)) return v;
-  }
-  return std::nullopt;
+  return enum_from_name<GuestVerdict>(kGuestVerdictNames, text);
 }
 
 void to_json(nlohmann::json& j, GuestVerdict v) {

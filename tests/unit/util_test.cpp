@@ -2,6 +2,7 @@
 
 #include "util/cpu_list.hpp"
 #include "util/duration.hpp"
+#include "util/enum_names.hpp"
 
 namespace ktstr {
 namespace {
@@ -34,6 +35,18 @@ TEST(Duration, ParsesUnits) {
   EXPECT_EQ(format_duration_ns(1500000000), "1.5s");
   EXPECT_EQ(format_duration_ns(250000000), "250ms");
   EXPECT_EQ(format_duration_ns(12), "12ns");
+}
+
+enum class Colour { kRed, kGreen, kBlue };
+constexpr EnumName<Colour> kColours[] = {{Colour::kRed, "red"}, {Colour::kGreen, "green"}};
+
+TEST(EnumNames, BothDirectionsFromOneTable) {
+  EXPECT_EQ(enum_name<Colour>(kColours, Colour::kGreen), "green");
+  EXPECT_EQ(enum_name<Colour>(kColours, Colour::kBlue), "?");
+  EXPECT_EQ(enum_name<Colour>(kColours, Colour::kBlue, "none"), "none");
+  EXPECT_EQ(enum_from_name<Colour>(kColours, "red"), Colour::kRed);
+  EXPECT_EQ(enum_from_name<Colour>(kColours, "Red"), std::nullopt);
+  EXPECT_EQ(enum_names<Colour>(kColours), (std::vector<std::string>{"red", "green"}));
 }
 
 }  // namespace

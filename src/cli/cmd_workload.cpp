@@ -2,13 +2,10 @@
 // and summary, or JSON {"reports": [...], "summary": {...}}.
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
-
 #include "cli/command.hpp"
 #include "cli/vm_flags.hpp"
 #include "report/workload_text.hpp"
 #include "scenario/workload_run.hpp"
-#include "util/duration.hpp"
 #include "workload/flags.hpp"
 
 namespace ktstr::cli {
@@ -16,40 +13,30 @@ namespace {
 
 struct WorkloadOptions {
   workload::WorkloadFlags work;  // the CLI11 option storage
-  std::string duration = "5s";
   bool json = false;
   VmFlags vm;
 };
 
 int run_workload(const WorkloadOptions& o) {
   if (o.vm.vm) return run_in_vm_and_print(o.vm);
-  auto duration = parse_duration_ns(o.duration);
-  if (!duration) return report_error(with_context(duration.error(), "--duration"));
   auto config = workload::spec_from_flags(o.work);
   if (!config) return report_error(config.error());
   scenario::WorkloadProgress progress;
   if (decorations_allowed(STDERR_FILENO)) {
-    progress = [&](uint64_t elapsed_ns, uint64_t iters) {
+    progress = [&o, total_ns = config->duration_ns](uint64_t elapsed_ns, uint64_t iters) {
       fmt::print(stderr, "\r{} x{}: {:.1f}/{:.1f}s, {} iterations", o.work.type, o.work.workers,
-                 static_cast<double>(elapsed_ns) / 1e9, static_cast<double>(*duration) / 1e9,
-                 iters);
+                 static_cast<double>(elapsed_ns) / 1e9, static_cast<double>(total_ns) / 1e9, iters);
     };
   }
-  auto run =
-      scenario::run_workload_for({std::move(config->group)}, config->spawn, *duration, progress);
+  auto run = scenario::run_workload_for({std::move(config->group)}, config->spawn,
+                                        config->duration_ns, progress);
   if (!run) return report_error(run.error());
   if (progress) fmt::print(stderr, "\r\033[K");
-  const bool finished = !run->interrupted;
-  if (!finished) fmt::print(stderr, "ktstr: interrupted; collecting what the workers measured\n");
-  const auto& summary = run->summary;
-  if (o.json) {
-    nlohmann::json j = {{"reports", run->reports}, {"summary", summary}};
-    fmt::print("{}\n", j.dump());
-  } else {
-    fmt::print("{}", report::render_workload_text(run->reports, summary, o.work.type));
+  if (run->interrupted) {
+    fmt::print(stderr, "ktstr: interrupted; collecting what the workers measured\n");
   }
-  if (!finished) return kExitInterrupted;
-  return summary.completed == summary.workers ? kExitPass : kExitFail;
+  fmt::print("{}", report::render_workload_output(*run, o.work.type, o.json));
+  return scenario::workload_exit_code(*run);
 }
 
 void setup(CLI::App& app, Action& chosen) {
@@ -60,7 +47,7 @@ void setup(CLI::App& app, Action& chosen) {
   cmd->add_option("--workers", o->work.workers, "Number of workers");
   cmd->add_option("--clone-mode", o->work.clone_mode, "fork (process per worker) or thread");
   cmd->add_option("--param", o->work.params, "Work-type parameter key=value (repeatable)");
-  cmd->add_option("--duration", o->duration, "How long to run, e.g. 500ms, 5s");
+  cmd->add_option("--duration", o->work.duration, "How long to run, e.g. 500ms, 5s");
   cmd->add_option("--policy", o->work.policy, "normal|batch|idle|fifo:P|rr:P|deadline:R:D:P");
   cmd->add_option("--nice", o->work.nice, "Nice value for every worker");
   cmd->add_option("--affinity", o->work.affinity, "CPU list every worker is pinned to, e.g. 0-1");

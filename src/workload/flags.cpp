@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "util/cpu_list.hpp"
+#include "util/duration.hpp"
 
 namespace ktstr::workload {
 namespace {
@@ -38,6 +39,8 @@ Status fill_spec(const WorkloadFlags& f, WorkSpec& spec) {
 }  // namespace
 
 Result<FlagsWorkload> spec_from_flags(const WorkloadFlags& f) {
+  auto duration = parse_duration_ns(f.duration);
+  if (!duration) return unexpected(with_context(duration.error(), "--duration"));
   auto mode = parse_clone_mode(f.clone_mode);
   if (!mode) return unexpected(with_context(mode.error(), "--clone-mode"));
   WorkSpec spec;
@@ -48,7 +51,7 @@ Result<FlagsWorkload> spec_from_flags(const WorkloadFlags& f) {
   ctx.label = fmt::format("group 0 ({})", f.type);
   auto group = validate_work_spec(spec, ctx);
   if (!group) return unexpected(group.error());
-  return FlagsWorkload{std::move(*group), {*mode, ""}};
+  return FlagsWorkload{std::move(*group), {*mode, ""}, *duration};
 }
 
 }  // namespace ktstr::workload

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,13 +24,16 @@ struct WorkloadFlags {
   std::string policy;               // parse_sched_policy syntax; empty: normal
   std::optional<int> nice;
   std::string affinity;  // CPU list; empty: no pinning
+  std::string duration = "5s";
 };
 
-// The flags as one validated work group (label "group 0 (TYPE)") and how
-// to spawn it. kInvalidInput errors carry the flag as context.
+// The flags as one validated work group (label "group 0 (TYPE)"), how to
+// spawn it and for how long. kInvalidInput errors carry the flag as context;
+// --duration is checked first.
 struct FlagsWorkload {
   ValidSpec group;
   SpawnOptions spawn;
+  uint64_t duration_ns = 0;
 };
 Result<FlagsWorkload> spec_from_flags(const WorkloadFlags& f);
 

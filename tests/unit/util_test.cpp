@@ -2,6 +2,7 @@
 
 #include "util/cpu_list.hpp"
 #include "util/duration.hpp"
+#include "util/exit_codes.hpp"
 
 namespace ktstr {
 namespace {
@@ -34,6 +35,12 @@ TEST(Duration, ParsesUnits) {
   EXPECT_EQ(format_duration_ns(1500000000), "1.5s");
   EXPECT_EQ(format_duration_ns(250000000), "250ms");
   EXPECT_EQ(format_duration_ns(12), "12ns");
+}
+
+TEST(ExitCodes, OnePerErrorKind) {
+  EXPECT_EQ(exit_code_for(ErrorKind::kInvalidInput), 2);
+  EXPECT_EQ(exit_code_for(ErrorKind::kEnvironment), 3);
+  EXPECT_EQ(exit_code_for(ErrorKind::kRuntime), 1);
 }
 
 }  // namespace

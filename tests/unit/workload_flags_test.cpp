@@ -2,6 +2,11 @@
 // work group; every syntax error names the flag it came from.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include "report/workload_text.hpp"
+#include "scenario/workload_run.hpp"
+#include "util/exit_codes.hpp"
 #include "workload/flags.hpp"
 
 namespace ktstr::workload {
@@ -69,6 +74,18 @@ TEST(WorkloadFlags, BadAffinityNamesTheFlag) {
   expect_flag_error(f, "--affinity");
 }
 
+TEST(WorkloadFlags, DurationIsParsedFirst) {
+  auto f = flags();
+  f.duration = "250ms";
+  auto r = spec_from_flags(f);
+  ASSERT_TRUE(r.has_value()) << r.error().describe();
+  EXPECT_EQ(r->duration_ns, 250'000'000U);
+  EXPECT_EQ(spec_from_flags(WorkloadFlags{})->duration_ns, 5'000'000'000U);
+  f.duration = "soon";
+  f.clone_mode = "vfork";
+  expect_flag_error(f, "--duration");
+}
+
 TEST(WorkloadFlags, BadCloneModeNamesTheFlag) {
   auto f = flags();
   f.clone_mode = "vfork";
@@ -83,6 +100,31 @@ TEST(WorkloadFlags, FieldRulesCarryTheGroupLabel) {
   EXPECT_EQ(r.error().kind, ErrorKind::kInvalidInput);
   EXPECT_NE(r.error().describe().find("group 0 (no_such_work)"), std::string::npos)
       << r.error().describe();
+}
+
+TEST(WorkloadRunExit, InterruptedThenCompletion) {
+  scenario::WorkloadRun run;
+  run.summary.workers = 2;
+  run.summary.completed = 2;
+  EXPECT_EQ(scenario::workload_exit_code(run), kExitPass);
+  run.summary.completed = 1;
+  EXPECT_EQ(scenario::workload_exit_code(run), kExitFail);
+  run.interrupted = true;
+  run.summary.completed = 2;
+  EXPECT_EQ(scenario::workload_exit_code(run), kExitInterrupted);
+}
+
+TEST(WorkloadRunOutput, JsonIsOneLineWithReportsAndSummary) {
+  scenario::WorkloadRun run;
+  run.summary.workers = 3;
+  const std::string json = report::render_workload_output(run, "spin_wait", true);
+  ASSERT_FALSE(json.empty());
+  EXPECT_EQ(json.find('\n'), json.size() - 1);
+  auto j = nlohmann::json::parse(json);
+  EXPECT_TRUE(j.at("reports").is_array());
+  EXPECT_EQ(j.at("summary").at("workers"), 3);
+  EXPECT_EQ(report::render_workload_output(run, "spin_wait", false),
+            report::render_workload_text(run.reports, run.summary, "spin_wait"));
 }
 
 }  // namespace

@@ -11,12 +11,9 @@ namespace {
 
 struct KernelArgs {
   bool force = false;
-  bool keep_tree = false;
   bool json = false;
   bool all = false;
-  int jobs = 0;
-  std::string source;
-  std::string fragment;
+  vm::BuildOptions build;  // cache_root set when run
   std::vector<std::string> keys;
 };
 
@@ -38,13 +35,8 @@ int do_fetch(const KernelArgs& a) {
 int do_build(const KernelArgs& a) {
   auto root = require_cache_root();
   if (!root) return report_error(root.error());
-  vm::BuildOptions opts;
+  vm::BuildOptions opts = a.build;
   opts.cache_root = *root;
-  opts.source = a.source;
-  opts.fragment_path = a.fragment;
-  opts.force = a.force;
-  opts.keep_tree = a.keep_tree;
-  opts.jobs = a.jobs;
   auto k = vm::build_sched_ext_kernel(opts);
   if (!k) return report_error(k.error());
   print_kernel(*k);
@@ -94,14 +86,14 @@ void setup(CLI::App& app, Action& chosen) {
   fetch->callback([&chosen, args] { chosen = [args] { return do_fetch(*args); }; });
 
   auto* build = cmd->add_subcommand("build", "Build a sched_ext kernel and the scx_* fixtures");
-  build->add_option("--source", args->source,
+  build->add_option("--source", args->build.source,
                     "Kernel tarball or tree (default /usr/src/linux-source-6.12.tar.xz); a tree "
                     "is built in place");
-  build->add_option("--config-fragment", args->fragment,
+  build->add_option("--config-fragment", args->build.fragment_path,
                     "Config fragment instead of the built-in configs/sched_ext.config");
-  build->add_option("-j,--jobs", args->jobs, "Parallel make jobs (default: online CPUs)");
-  build->add_flag("--force", args->force, "Rebuild even when cached");
-  build->add_flag("--keep-tree", args->keep_tree, "Keep the extracted build tree");
+  build->add_option("-j,--jobs", args->build.jobs, "Parallel make jobs (default: online CPUs)");
+  build->add_flag("--force", args->build.force, "Rebuild even when cached");
+  build->add_flag("--keep-tree", args->build.keep_tree, "Keep the extracted build tree");
   build->callback([&chosen, args] { chosen = [args] { return do_build(*args); }; });
 
   auto* list = cmd->add_subcommand("list", "Show cached kernels");

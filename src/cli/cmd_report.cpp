@@ -5,7 +5,6 @@
 #include "cli/command.hpp"
 #include "report/outputs.hpp"
 #include "report/run_text.hpp"
-#include "util/file_io.hpp"
 
 namespace ktstr::cli {
 namespace {
@@ -17,19 +16,11 @@ struct ReportOptions {
 };
 
 int run_report(const ReportOptions& o) {
-  auto text = read_file(o.from);
-  if (!text) {
-    Error e = text.error();
-    e.kind = ErrorKind::kInvalidInput;  // a bad FROM argument: exit 2
-    return report_error(e);
-  }
-  auto run = scenario::parse_run_result(*text);
-  if (!run) return report_error(with_context(run.error(), o.from));
+  auto run = report::load_run_document(o.from);
+  if (!run) return report_error(run.error());
   if (auto st = report::write_outputs(*run, o.out); !st) return report_error(st.error());
-  const bool any_file =
-      !o.out.junit_path.empty() || !o.out.html_path.empty() || !o.out.trace_path.empty();
   // The same terminal report `ktstr run` prints.
-  if (o.text || !any_file) fmt::print("{}", report::render_run_text(*run));
+  if (o.text || !o.out.any()) fmt::print("{}", report::render_run_text(*run));
   return kExitPass;
 }
 

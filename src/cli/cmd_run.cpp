@@ -6,29 +6,23 @@
 #include "cli/run_options.hpp"
 #include "report/run_document.hpp"
 #include "report/run_text.hpp"
-#include "scenario/catalogue.hpp"
 #include "scenario/run_loop.hpp"
 
 namespace ktstr::cli {
 namespace {
 
+// The loop settings plus the terminal progress line and per-scenario lines.
 Result<scenario::RunLoopOptions> loop_options(const RunOptions& o) {
-  auto engine =
-      scenario::make_engine_options({o.duration, o.workers, o.checks, o.keep_reports(), o.seed});
-  if (!engine) return unexpected(engine.error());
-  scenario::RunLoopOptions loop;
-  loop.engine = std::move(*engine);
-  loop.repeat = o.repeat;
-  loop.keep_going = o.keep_going;
-  loop.strict = o.strict;
+  auto loop = scenario::loop_options_from_flags(o.run, o.keep_reports());
+  if (!loop) return unexpected(loop.error());
   const bool tty = decorations_allowed(STDERR_FILENO);
   if (tty) {
-    loop.progress = [](const scenario::Progress& p, size_t index, size_t total) {
+    loop->progress = [](const scenario::Progress& p, size_t index, size_t total) {
       fmt::print(stderr, "\r\033[K{}", report::render_progress(p, index, total));
       std::fflush(stderr);
     };
   }
-  loop.done = [tty](const scenario::ScenarioResult& r, size_t index, size_t total) {
+  loop->done = [tty](const scenario::ScenarioResult& r, size_t index, size_t total) {
     fmt::print(stderr, "{}{}\n", tty ? "\r\033[K" : "", report::render_done_line(r, index, total));
   };
   return loop;
@@ -38,22 +32,15 @@ int run(const RunOptions& o) {
   if (o.vm.vm) return run_scenarios_in_vm(o);
   auto loop = loop_options(o);
   if (!loop) return report_error(loop.error());
-  auto selected = scenario::select_scenarios(o.targets, o.filter);
+  auto selected = scenario::select_for_run(o.run);
   if (!selected) return report_error(selected.error());
-  if (selected->empty()) {
-    return report_error(
-        invalid_input(
-            fmt::format("no scenario matches (filter '{}'); `ktstr list scenarios` shows them all",
-                        o.filter))
-            .value);
-  }
   if (o.dry_run) {
     for (const auto& s : *selected) fmt::print("{}\t{}\t{}\n", s.name, s.category, s.source);
     return kExitPass;
   }
   if (auto st = scenario::check_run_environment(*selected); !st) return report_error(st.error());
   auto run = scenario::run_scenarios(*selected, *loop);
-  const size_t total = selected->size() * o.repeat;
+  const size_t total = selected->size() * o.run.repeat;
   if (!run.interrupted && run.scenarios.size() < total) {
     fmt::print(stderr,
                "stopped after the first failure ({} of {} not run; --keep-going runs "
@@ -81,17 +68,21 @@ void setup(CLI::App& app, Action& chosen) {
       "Exit codes: 0 pass (skips allowed unless --strict), 1 a check failed, 2 invalid input,\n"
       "3 environment (not root, no cgroup controller; with --strict also any skip),\n"
       "4 inconclusive, 130 interrupted (after cleanup).");
-  cmd->add_option("scenarios", o->targets, "Scenario files (.toml) or catalogue names/globs");
-  cmd->add_option("--duration", o->duration, "Override every scenario's duration (e.g. 5s)");
-  cmd->add_option("--workers", o->workers, "Worker count for every work group");
-  cmd->add_option("--filter", o->filter, "Keep scenarios whose name contains this (or glob)");
-  cmd->add_option("--repeat", o->repeat, "Run each scenario N times")->check(CLI::Range(1, 1000));
+  cmd->add_option("scenarios", o->run.targets, "Scenario files (.toml) or catalogue names/globs");
+  cmd->add_option("--duration", o->run.engine.duration,
+                  "Override every scenario's duration (e.g. 5s)");
+  cmd->add_option("--workers", o->run.engine.workers, "Worker count for every work group");
+  cmd->add_option("--filter", o->run.filter, "Keep scenarios whose name contains this (or glob)");
+  cmd->add_option("--repeat", o->run.repeat, "Run each scenario N times")
+      ->check(CLI::Range(1, 1000));
   cmd->add_option("--json", o->json, "Write the result document here ('-' = stdout)");
-  cmd->add_option("--check", o->checks, "Override a check: NAME=VALUE|true|false (repeatable)");
-  cmd->add_option("--seed", o->seed, "Seed for random affinity (default: from the name)");
+  cmd->add_option("--check", o->run.engine.checks,
+                  "Override a check: NAME=VALUE|true|false (repeatable)");
+  cmd->add_option("--seed", o->run.engine.seed,
+                  "Seed for random affinity (default: from the name)");
   cmd->add_flag("--raw", o->raw, "Keep every worker report in the JSON");
-  cmd->add_flag("--keep-going", o->keep_going, "Run the remaining scenarios after a failure");
-  cmd->add_flag("--strict", o->strict, "Treat skipped scenarios as an error (exit 3)");
+  cmd->add_flag("--keep-going", o->run.keep_going, "Run the remaining scenarios after a failure");
+  cmd->add_flag("--strict", o->run.strict, "Treat skipped scenarios as an error (exit 3)");
   cmd->add_flag("--dry-run", o->dry_run, "List the selected scenarios and exit");
   cmd->add_option("--junit", o->outputs.junit_path, "Write JUnit XML here (docs/reports.md)");
   cmd->add_option("--html", o->outputs.html_path, "Write the self-contained HTML report here");

@@ -4,7 +4,6 @@
 
 #include "cli/command.hpp"
 #include "topology/render.hpp"
-#include "topology/spec.hpp"
 #include "topology/topology.hpp"
 
 namespace ktstr::cli {
@@ -17,12 +16,7 @@ struct TopoOptions {
 };
 
 int run_topo(const TopoOptions& opts) {
-  Result<topo::Topology> t = [&]() -> Result<topo::Topology> {
-    if (opts.spec.empty()) return topo::Topology::from_sysfs(opts.sysfs_root);
-    auto spec = topo::TopologySpec::parse(opts.spec);
-    if (!spec) return unexpected(spec.error());
-    return topo::Topology::synthetic(*spec);
-  }();
+  auto t = topo::host_or_synthetic(opts.spec, opts.sysfs_root);
   if (!t) return report_error(t.error());
   if (opts.json) {
     fmt::print("{}\n", topo::to_json(*t).dump(2));

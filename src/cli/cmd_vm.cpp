@@ -15,15 +15,10 @@ struct ShellArgs {
 };
 
 int do_shell(const ShellArgs& a) {
-  auto req = vm_request_from_flags(a.vm);
+  auto req = vm::shell_request(a.vm, a.exec);
   if (!req) return report_error(req.error());
-  if (a.exec.empty()) {
-    req->interactive = true;
-    if (a.vm.timeout.empty()) req->timeout_ms = 24ULL * 3600 * 1000;
+  if (req->interactive) {
     fmt::print(stderr, "ktstr: booting {}; `exit` or Ctrl-D powers the VM off\n", a.vm.topology);
-  } else {
-    req->shell_command = a.exec;
-    if (a.vm.timeout.empty()) req->timeout_ms = 300000;
   }
   auto r = vm::run_in_vm(*req);
   if (!r) return report_error(r.error());

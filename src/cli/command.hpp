@@ -25,7 +25,6 @@ struct CommandRegistrar {
 
 // Prints "ktstr: <error>" to stderr and returns the exit code for its kind.
 int report_error(const Error& e);
-int exit_code_for(ErrorKind kind);
 
 // True when decorations (colour, progress bars) are allowed on `fd`:
 // a TTY and CI unset.

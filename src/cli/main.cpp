@@ -31,18 +31,6 @@ CommandRegistrar::CommandRegistrar(const char* name, SetupFn fn) {
   registry().push_back({name, fn});
 }
 
-int exit_code_for(ErrorKind kind) {
-  switch (kind) {
-    case ErrorKind::kInvalidInput:
-      return kExitInvalid;
-    case ErrorKind::kEnvironment:
-      return kExitEnvironment;
-    case ErrorKind::kRuntime:
-      return kExitFail;
-  }
-  return kExitFail;
-}
-
 int report_error(const Error& e) {
   fmt::print(stderr, "ktstr: error: {}\n", e.describe());
   return exit_code_for(e.kind);

@@ -2,29 +2,19 @@
 // path (run_vm.cpp), which forwards them to the guest.
 #pragma once
 
-#include <cstdint>
-#include <optional>
 #include <string>
-#include <vector>
 
 #include "cli/vm_flags.hpp"
 #include "report/run_document.hpp"
+#include "scenario/run_flags.hpp"
 
 namespace ktstr::cli {
 
 struct RunOptions {
-  std::vector<std::string> targets;
-  std::string duration;
-  std::optional<size_t> workers;
-  std::string filter;
-  size_t repeat = 1;
+  scenario::RunFlags run;  // what to run and how (CLI11 option storage)
   std::string json;
-  std::vector<std::string> checks;
   bool raw = false;
-  bool keep_going = false;
-  bool strict = false;
   bool dry_run = false;
-  uint64_t seed = 0;
   VmFlags vm;
   report::OutputOptions outputs;  // --junit, --html, --trace
 

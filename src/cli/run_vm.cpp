@@ -10,43 +10,18 @@
 #include "cli/command.hpp"
 #include "cli/run_options.hpp"
 #include "report/run_document.hpp"
-#include "scenario/catalogue.hpp"
-#include "util/duration.hpp"
-#include "vm/guest_run_argv.hpp"
+#include "scenario/result.hpp"
+#include "scenario/run_flags.hpp"
 #include "vm/vm_outcome.hpp"
 
 namespace ktstr::cli {
-namespace {
-
-Result<uint64_t> planned_ms(const RunOptions& o) {
-  auto selected = scenario::select_scenarios(o.targets, o.filter);
-  if (!selected) return unexpected(selected.error());
-  uint64_t override_ns = 0;
-  if (!o.duration.empty()) {
-    auto ns = parse_duration_ns(o.duration);
-    if (!ns) return unexpected(with_context(ns.error(), "--duration"));
-    override_ns = *ns;
-  }
-  std::vector<uint64_t> durations_ns;
-  for (const auto& s : *selected)
-    durations_ns.push_back(override_ns != 0 ? override_ns : s.duration_ns);
-  return vm::run_timeout_budget_ms(durations_ns, o.repeat);
-}
-
-}  // namespace
 
 int run_scenarios_in_vm(const RunOptions& o) {
   if (o.dry_run) {
     return report_error(invalid_input("--dry-run lists host scenarios; drop --vm").value);
   }
-  auto req = vm_request_from_flags(o.vm);
+  auto req = scenario::vm_run_request(o.vm, o.run, o.keep_reports());
   if (!req) return report_error(req.error());
-  auto budget = planned_ms(o);
-  if (!budget) return report_error(budget.error());
-  if (req->timeout_ms == 0) req->timeout_ms = *budget;
-  req->argv = vm::guest_run_argv({o.targets, o.duration, o.workers, o.filter, o.repeat, o.checks,
-                                  o.seed, o.keep_reports(), o.keep_going, o.strict},
-                                 req->extra_files);
   auto r = vm::run_in_vm(*req);
   if (!r) return report_error(r.error());
   fmt::print(stderr, "ktstr: {}\n", vm::describe_vm_run(*r));

@@ -1,8 +1,6 @@
 #include "cli/vm_flags.hpp"
 
 #include "cli/command.hpp"
-#include "util/duration.hpp"
-#include "vm/vm_argv.hpp"
 #include "vm/vm_outcome.hpp"
 
 namespace ktstr::cli {
@@ -44,24 +42,6 @@ void add_vm_flags(CLI::App* cmd, VmFlags& f, bool with_vm_switch) {
   cmd->add_option("--vm-log-dir", f.log_dir, "Keep the VM console log here");
 }
 
-Result<vm::VmRequest> vm_request_from_flags(const VmFlags& f) {
-  vm::VmRequest req;
-  req.kernel = f.kernel;
-  req.topology = f.topology;
-  req.scheduler = f.scheduler;
-  req.scheduler_args = f.sched_args;
-  auto accel = vm::parse_accel(f.accel);
-  if (!accel) return unexpected(accel.error());
-  req.accel = *accel;
-  if (!f.timeout.empty()) {
-    auto ns = parse_duration_ns(f.timeout);
-    if (!ns) return unexpected(with_context(ns.error(), "--vm-timeout"));
-    req.timeout_ms = *ns / 1000000ULL;
-  }
-  req.log_dir = f.log_dir;
-  return req;
-}
-
 int report_vm_result(const vm::VmResult& r) {
   auto outcome = vm::vm_outcome(r);
   fmt::print(stderr, "{}", outcome.text);
@@ -69,12 +49,9 @@ int report_vm_result(const vm::VmResult& r) {
 }
 
 int run_in_vm_and_print(const VmFlags& flags) {
-  auto req = vm_request_from_flags(flags);
-  if (!req) return report_error(req.error());
   const auto& all = process_args();
   std::vector<std::string> rest(all.size() > 1 ? all.begin() + 1 : all.end(), all.end());
-  req->argv = vm::strip_vm_flags(rest);
-  auto r = vm::run_in_vm(*req);
+  auto r = vm::run_command_in_vm(flags, rest);
   if (!r) return report_error(r.error());
   fmt::print("{}", vm::guest_output_text(r->output));
   std::fflush(stdout);

@@ -1,7 +1,7 @@
 // VM flags for any subcommand: `--vm` re-runs the same subcommand inside a
 // test VM and prints the guest's output. Two lines per subcommand:
 //
-//   static cli::VmFlags vm_flags;                       // lives as long as the app
+//   static vm::VmFlags vm_flags;                        // lives as long as the app
 //   cli::add_vm_flags(sub, vm_flags);                   // in setup
 //   if (vm_flags.vm) return cli::run_in_vm_and_print(vm_flags);  // first line of the action
 //
@@ -14,28 +14,16 @@
 #include <string>
 #include <vector>
 
-#include "vm/run_in_vm.hpp"
+#include "vm/vm_flags.hpp"
 
 namespace ktstr::cli {
 
-struct VmFlags {
-  bool vm = false;
-  std::string kernel = "auto";
-  std::string topology = "1n1l2c1t";
-  std::string scheduler = "eevdf";
-  std::vector<std::string> sched_args;
-  std::string accel = "auto";
-  std::string timeout;  // duration, e.g. "5m"; empty: default
-  std::string log_dir;
-};
+using vm::VmFlags;
 
 // Adds --kernel, --topology, --scheduler, --sched-arg, --accel, --vm-timeout,
 // --vm-log-dir, and --vm itself when `with_vm_switch` (env: KTSTR_KERNEL,
 // KTSTR_TOPOLOGY, KTSTR_SCHEDULER, KTSTR_ACCEL).
 void add_vm_flags(CLI::App* cmd, VmFlags& flags, bool with_vm_switch = true);
-
-// The VmRequest these flags describe (no argv/command set).
-Result<vm::VmRequest> vm_request_from_flags(const VmFlags& flags);
 
 // Runs the current command line (minus VM flags) in a VM; prints the guest's
 // output to stdout and a one-line VM summary + failures to stderr. Returns

@@ -19,4 +19,22 @@ Result<std::map<std::string, MinEffect>> parse_min_effects(const std::vector<std
   return out;
 }
 
+Result<CompareReport> compare_files(const CompareFiles& f) {
+  auto as_input_error = [](Error e) {
+    e.kind = ErrorKind::kInvalidInput;
+    return unexpected(std::move(e));
+  };
+  auto a = load_compare_input(f.a);
+  if (!a) return as_input_error(a.error());
+  auto b = load_compare_input(f.b);
+  if (!b) return as_input_error(b.error());
+  auto effects = parse_min_effects(f.min_effects);
+  if (!effects) return as_input_error(effects.error());
+  CompareOptions opts = f.options;
+  opts.min_effects = *effects;
+  auto rep = compare_runs(*a, *b, opts);
+  if (!rep) return as_input_error(rep.error());
+  return rep;
+}
+
 }  // namespace ktstr::report

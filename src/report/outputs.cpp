@@ -24,6 +24,18 @@ Status write_one(const std::string& path, const std::string& text) {
 
 }  // namespace
 
+Result<scenario::RunResult> load_run_document(const std::string& path) {
+  auto text = read_file(path);
+  if (!text) {
+    Error e = text.error();
+    e.kind = ErrorKind::kInvalidInput;
+    return unexpected(std::move(e));
+  }
+  auto run = scenario::parse_run_result(*text);
+  if (!run) return unexpected(with_context(run.error(), path));
+  return run;
+}
+
 Status write_outputs(const scenario::RunResult& run, const OutputOptions& opts) {
   Status first;
   auto keep_first = [&first](Status st) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "util/stats.hpp"
 
@@ -41,6 +42,13 @@ std::string render_workload_text(const std::vector<workload::WorkerReport>& repo
   out += fmt::format("migrations: {}  max gap: {:.2f}ms on cpu {}  mean off-cpu: {:.1f}%\n",
                      s.migrations, s.max_gap_ms, s.max_gap_cpu, s.mean_off_cpu_pct);
   return out;
+}
+
+std::string render_workload_output(const scenario::WorkloadRun& run, const std::string& type,
+                                   bool json) {
+  if (!json) return render_workload_text(run.reports, run.summary, type);
+  nlohmann::json j = {{"reports", run.reports}, {"summary", run.summary}};
+  return j.dump() + "\n";
 }
 
 }  // namespace ktstr::report

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "scenario/workload_run.hpp"
 #include "workload/report.hpp"
 #include "workload/summary.hpp"
 
@@ -13,5 +14,10 @@ namespace ktstr::report {
 // nearest rank (util/stats.hpp), in microseconds; "-" without samples.
 std::string render_workload_text(const std::vector<workload::WorkerReport>& reports,
                                  const workload::WorkloadSummary& summary, const std::string& type);
+
+// What `ktstr workload` prints on stdout: the text above, or with `json`
+// one line {"reports": [...], "summary": {...}}.
+std::string render_workload_output(const scenario::WorkloadRun& run, const std::string& type,
+                                   bool json);
 
 }  // namespace ktstr::report

@@ -4,6 +4,7 @@
 
 #include "scenario/interrupt.hpp"
 #include "util/clock.hpp"
+#include "util/exit_codes.hpp"
 #include "workload/handle.hpp"
 
 namespace ktstr::scenario {
@@ -32,6 +33,11 @@ Result<WorkloadRun> run_workload_for(std::vector<workload::ValidSpec> groups,
   run.reports = handle->stop_and_collect();
   run.summary = workload::summarize(run.reports);
   return run;
+}
+
+int workload_exit_code(const WorkloadRun& run) {
+  if (run.interrupted) return kExitInterrupted;
+  return run.summary.completed == run.summary.workers ? kExitPass : kExitFail;
 }
 
 }  // namespace ktstr::scenario

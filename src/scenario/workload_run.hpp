@@ -9,8 +9,8 @@
 
 #include "util/result.hpp"
 #include "workload/handle.hpp"
-#include "workload/spec.hpp"
 #include "workload/report.hpp"
+#include "workload/spec.hpp"
 #include "workload/summary.hpp"
 
 namespace ktstr::scenario {
@@ -31,5 +31,9 @@ using WorkloadProgress = std::function<void(uint64_t elapsed_ns, uint64_t iterat
 Result<WorkloadRun> run_workload_for(std::vector<workload::ValidSpec> groups,
                                      const workload::SpawnOptions& spawn, uint64_t duration_ns,
                                      const WorkloadProgress& progress = {});
+
+// Exit code of a finished `ktstr workload` (cli.md): 130 interrupted,
+// 0 every worker completed, 1 otherwise.
+int workload_exit_code(const WorkloadRun& run);
 
 }  // namespace ktstr::scenario

@@ -205,4 +205,11 @@ std::vector<CpuSet> Topology::split_by_node(const CpuSet& cpus) const {
   return split_by_groups(cpus_of(nodes_), cpus);
 }
 
+Result<Topology> host_or_synthetic(const std::string& spec, const std::string& sysfs_root) {
+  if (spec.empty()) return Topology::from_sysfs(sysfs_root);
+  auto parsed = TopologySpec::parse(spec);
+  if (!parsed) return unexpected(parsed.error());
+  return Topology::synthetic(*parsed);
+}
+
 }  // namespace ktstr::topo

@@ -138,4 +138,8 @@ class Topology {
   CpuSet all_;
 };
 
+// `ktstr topo`: the host's topology under `sysfs_root` when `spec` is
+// empty, else the one the NnLlCcTt spec describes.
+Result<Topology> host_or_synthetic(const std::string& spec, const std::string& sysfs_root);
+
 }  // namespace ktstr::topo

@@ -133,5 +133,17 @@ TEST(TopologyRender, JsonFields) {
   EXPECT_EQ(j["cpu_info"][5]["llc"], 1);
 }
 
+TEST(TopologyHostOrSynthetic, SpecOrSysfs) {
+  auto synthetic = host_or_synthetic("1n2l2c2t", "/nonexistent");
+  ASSERT_TRUE(synthetic.has_value()) << synthetic.error().describe();
+  EXPECT_EQ(synthetic->num_cpus(), 8);
+  auto host = host_or_synthetic("", std::string(KTSTR_TEST_DATA_DIR) + "/topology/host_2cpu");
+  ASSERT_TRUE(host.has_value()) << host.error().describe();
+  EXPECT_EQ(host->num_cpus(), 2);
+  auto bad = host_or_synthetic("2x", "/sys");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().kind, ErrorKind::kInvalidInput);
+}
+
 }  // namespace
 }  // namespace ktstr::topo

@@ -3,6 +3,7 @@
 #include "util/cpu_list.hpp"
 #include "util/duration.hpp"
 #include "util/enum_names.hpp"
+#include "util/exit_codes.hpp"
 
 namespace ktstr {
 namespace {
@@ -47,6 +48,12 @@ TEST(EnumNames, BothDirectionsFromOneTable) {
   EXPECT_EQ(enum_from_name<Colour>(kColours, "red"), Colour::kRed);
   EXPECT_EQ(enum_from_name<Colour>(kColours, "Red"), std::nullopt);
   EXPECT_EQ(enum_names<Colour>(kColours), (std::vector<std::string>{"red", "green"}));
+}
+
+TEST(ExitCodes, OnePerErrorKind) {
+  EXPECT_EQ(exit_code_for(ErrorKind::kInvalidInput), 2);
+  EXPECT_EQ(exit_code_for(ErrorKind::kEnvironment), 3);
+  EXPECT_EQ(exit_code_for(ErrorKind::kRuntime), 1);
 }
 
 }  // namespace

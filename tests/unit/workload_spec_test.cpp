@@ -29,7 +29,7 @@ SpecContext scenario_context() {
   return ctx;
 }
 
-// What build_config in cli/cmd_workload.cpp does with the flags.
+// What workload::spec_from_flags (workload/flags.cpp) does with the flags.
 Result<ValidSpec> from_cli(const std::string& type, size_t workers,
                            const std::map<std::string, std::string>& params,
                            const std::string& policy, std::optional<int> nice,

@@ -1,0 +1,66 @@
+#include "scenario/run_flags.hpp"
+
+#include <fmt/format.h>
+
+#include "scenario/catalogue.hpp"
+#include "util/duration.hpp"
+#include "vm/vm_outcome.hpp"
+
+namespace ktstr::scenario {
+namespace {
+
+Result<uint64_t> planned_ms(const RunFlags& f) {
+  auto selected = select_scenarios(f.targets, f.filter);
+  if (!selected) return unexpected(selected.error());
+  uint64_t override_ns = 0;
+  if (!f.engine.duration.empty()) {
+    auto ns = parse_duration_ns(f.engine.duration);
+    if (!ns) return unexpected(with_context(ns.error(), "--duration"));
+    override_ns = *ns;
+  }
+  std::vector<uint64_t> durations_ns;
+  for (const auto& s : *selected)
+    durations_ns.push_back(override_ns != 0 ? override_ns : s.duration_ns);
+  return vm::run_timeout_budget_ms(durations_ns, f.repeat);
+}
+
+}  // namespace
+
+Result<RunLoopOptions> loop_options_from_flags(const RunFlags& f, bool keep_reports) {
+  EngineSettings settings = f.engine;
+  settings.keep_reports = keep_reports;
+  auto engine = make_engine_options(settings);
+  if (!engine) return unexpected(engine.error());
+  RunLoopOptions loop;
+  loop.engine = std::move(*engine);
+  loop.repeat = f.repeat;
+  loop.keep_going = f.keep_going;
+  loop.strict = f.strict;
+  return loop;
+}
+
+Result<std::vector<Scenario>> select_for_run(const RunFlags& f) {
+  auto selected = select_scenarios(f.targets, f.filter);
+  if (!selected) return unexpected(selected.error());
+  if (selected->empty()) {
+    return invalid_input(fmt::format(
+        "no scenario matches (filter '{}'); `ktstr list scenarios` shows them all", f.filter));
+  }
+  return selected;
+}
+
+Result<vm::VmRequest> vm_run_request(const vm::VmFlags& vm_flags, const RunFlags& f,
+                                     bool keep_reports) {
+  auto req = vm::vm_request_from_flags(vm_flags);
+  if (!req) return unexpected(req.error());
+  auto budget = planned_ms(f);
+  if (!budget) return unexpected(budget.error());
+  if (req->timeout_ms == 0) req->timeout_ms = *budget;
+  const auto& e = f.engine;
+  req->argv = vm::guest_run_argv({f.targets, e.duration, e.workers, f.filter, f.repeat, e.checks,
+                                  e.seed, keep_reports, f.keep_going, f.strict},
+                                 req->extra_files);
+  return req;
+}
+
+}  // namespace ktstr::scenario

@@ -14,6 +14,23 @@
 
 namespace ktstr::testing {
 
+// True once `pid` is gone or a zombie (killed, waiting for whoever reaps
+// it), polled every 10 ms for up to 5 s.
+inline bool dies_soon(pid_t pid) {
+  for (int i = 0; i < 500; ++i) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(in, line)) return true;
+    const auto close = line.rfind(')');
+    if (close != std::string::npos && close + 2 < line.size()) {
+      const char state = line[close + 2];
+      if (state == 'Z' || state == 'X') return true;
+    }
+    ::usleep(10 * 1000);
+  }
+  return false;
+}
+
 inline std::set<std::string> list_fds() {
   std::set<std::string> out;
   DIR* d = opendir("/proc/self/fd");

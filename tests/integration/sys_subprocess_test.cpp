@@ -32,24 +32,6 @@ bool proc_exists(pid_t pid) {
   return ::stat(("/proc/" + std::to_string(pid)).c_str(), &st) == 0;
 }
 
-// True once `pid` is gone or a zombie (killed, waiting for its new parent
-// to reap it), polled for up to 5 s.
-bool dies_soon(pid_t pid) {
-  const uint64_t deadline = mono_ns() + 5'000'000'000ULL;
-  while (mono_ns() < deadline) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string line;
-    if (!std::getline(in, line)) return true;
-    const auto close = line.rfind(')');
-    if (close != std::string::npos && close + 2 < line.size()) {
-      const char state = line[close + 2];
-      if (state == 'Z' || state == 'X') return true;
-    }
-    ::usleep(10 * 1000);
-  }
-  return false;
-}
-
 // Reads one line from `fd` (the child's stdout pipe).
 std::string read_line(int fd) {
   std::string line;
@@ -116,7 +98,7 @@ TEST(SysSubprocess, TimeoutThenKillTakesTheWholeGroup) {
   const ExitStatus st = p->kill_and_wait();
   EXPECT_EQ(st.signal, SIGKILL);
   EXPECT_FALSE(proc_exists(p->pid()));
-  EXPECT_TRUE(dies_soon(grandchild)) << "grandchild " << grandchild << " survived";
+  EXPECT_TRUE(testing::dies_soon(grandchild)) << "grandchild " << grandchild << " survived";
   (void)p->take_stdout();
   EXPECT_EQ(leaks.check(), "");
 }
@@ -132,7 +114,7 @@ TEST(SysSubprocess, InOurGroupUnlessItMakesItsOwn) {
   const pid_t grandchild = std::stoi(read_line(p->stdout_fd()));
   EXPECT_EQ(::getpgid(grandchild), p->pid());  // setsid made the child a leader
   EXPECT_EQ(p->kill_and_wait().signal, SIGKILL);
-  EXPECT_TRUE(dies_soon(grandchild)) << "grandchild " << grandchild << " survived";
+  EXPECT_TRUE(testing::dies_soon(grandchild)) << "grandchild " << grandchild << " survived";
 
   auto own_group = Subprocess::start(shell("sleep 100"));
   auto shared = o;
@@ -302,7 +284,7 @@ TEST(SysSubprocess, DestructorKillsAndReaps) {
     auto q = Subprocess::start(shell("exit 0"));
     ASSERT_TRUE(q) << q.error().describe();
     exited = q->pid();
-    EXPECT_TRUE(dies_soon(exited));  // a zombie now: nobody waited yet
+    EXPECT_TRUE(testing::dies_soon(exited));  // a zombie now: nobody waited yet
     EXPECT_TRUE(proc_exists(exited));
   }
   EXPECT_FALSE(proc_exists(running));
@@ -328,7 +310,7 @@ TEST(SysSubprocess, ChildDiesWithItsParent) {
   int st = 0;
   ASSERT_EQ(::waitpid(middle, &st, 0), middle);
   ASSERT_GT(child, 0);
-  EXPECT_TRUE(dies_soon(child)) << "child " << child << " outlived its parent";
+  EXPECT_TRUE(testing::dies_soon(child)) << "child " << child << " outlived its parent";
 }
 
 TEST(SysSubprocess, MovedFromOwnsNothing) {

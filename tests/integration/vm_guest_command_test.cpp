@@ -20,22 +20,6 @@ namespace {
 #define KTSTR_NEEDS_BUSYBOX() \
   if (::access("/bin/busybox", X_OK) != 0) GTEST_SKIP() << "needs /bin/busybox"
 
-// True once `pid` is gone or a zombie, polled for up to 5 s.
-bool dies_soon(pid_t pid) {
-  const uint64_t deadline = mono_ns() + 5'000'000'000ULL;
-  while (mono_ns() < deadline) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string line;
-    if (!std::getline(in, line)) return true;
-    const auto close = line.rfind(')');
-    if (close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'Z') {
-      return true;
-    }
-    ::usleep(10 * 1000);
-  }
-  return false;
-}
-
 TEST(GuestCommand, ShellCommandOutputStderrAndExitCode) {
   KTSTR_NEEDS_BUSYBOX();
   testing::LeakChecker leaks;
@@ -64,7 +48,7 @@ TEST(GuestCommand, TimeoutStopsTheCommandsWholeGroup) {
   EXPECT_EQ(out.exit_code, 128 + SIGTERM);
   ASSERT_FALSE(out.stdout_text.empty());
   const pid_t grandchild = std::stoi(out.stdout_text);
-  EXPECT_TRUE(dies_soon(grandchild)) << "grandchild " << grandchild << " survived";
+  EXPECT_TRUE(testing::dies_soon(grandchild)) << "grandchild " << grandchild << " survived";
 }
 
 TEST(SchedulerProcess, LogsBothStreamsAndStopsWithSigint) {

@@ -4,6 +4,8 @@
 //   KTSTR_UPDATE_GOLDEN=1 build/tests/ktstr_unit_tests --gtest_filter='*Golden*'
 #include <gtest/gtest.h>
 
+#include "check/table.hpp"
+
 #include "report/catalogues.hpp"
 #include "report/run_text.hpp"
 #include "report/workload_text.hpp"
@@ -81,7 +83,11 @@ TEST(GoldenText, WorkloadPercentilesAreNearestRank) {
 TEST(GoldenText, ListCatalogues) {
   ASSERT_EQ(list_catalogues().size(), 3u);
   for (const auto& c : list_catalogues()) {
-    expect_golden("list_" + c.name + ".txt", render_catalogue(c, CatalogueFormat::kText));
+    // Debug builds of the harness use looser default limits (check/table.cpp),
+    // which `list checks` shows: they have their own golden.
+    const bool debug_variant = c.name == "checks" && check::is_debug_build();
+    expect_golden("list_" + c.name + (debug_variant ? ".debug" : "") + ".txt",
+                  render_catalogue(c, CatalogueFormat::kText));
   }
 }
 

@@ -174,7 +174,10 @@ void run_ipc_variance(WorkerContext& ctx) {
   ctx.tel->after_block();  // building the chase is setup, not a scheduling gap
   PhaseStats hot, cold;
   uint64_t x = ctx.seed;
-  for (uint64_t i = 0; !ctx.stopped(); ++i) {
+  // At least one (hot) iteration even when the stop came while the chase
+  // was being built: building 2x the LLC takes hundreds of ms in sanitized
+  // builds, and a short run would otherwise report a worker with no work.
+  for (uint64_t i = 0; i == 0 || !ctx.stopped(); ++i) {
     const bool is_hot = (i / period_iters) % 2 == 0;
     const uint64_t before = mono_ns();
     if (is_hot) {

@@ -22,10 +22,10 @@
 #include <string>
 
 #include "cgroup/layout.hpp"
-#include "sched/health.hpp"
 #include "check/thresholds.hpp"
 #include "scenario/model.hpp"
 #include "scenario/result.hpp"
+#include "sched/health.hpp"
 #include "topology/topology.hpp"
 
 namespace ktstr::scenario {

@@ -6,6 +6,7 @@
 
 #include "scenario/builder.hpp"
 #include "scenario/toml_loader.hpp"
+#include "workload/flags.hpp"
 #include "workload/spec.hpp"
 
 namespace ktstr::workload {
@@ -29,26 +30,21 @@ SpecContext scenario_context() {
   return ctx;
 }
 
-// What workload::spec_from_flags (workload/flags.cpp) does with the flags.
+// The flags of `ktstr workload`, through workload::spec_from_flags itself.
 Result<ValidSpec> from_cli(const std::string& type, size_t workers,
                            const std::map<std::string, std::string>& params,
                            const std::string& policy, std::optional<int> nice,
                            const std::string& affinity) {
-  WorkSpec spec;
-  spec.work.name = type;
-  spec.num_workers = workers;
-  spec.work.params = params;
-  if (!policy.empty()) {
-    auto p = parse_sched_policy(policy);
-    if (!p) return unexpected(with_context(p.error(), "--policy"));
-    spec.sched_policy = *p;
-  }
-  spec.nice = nice;
-  if (!affinity.empty()) {
-    spec.affinity.kind = AffinityIntent::Kind::kExact;
-    spec.affinity.cpus = *parse_cpu_list(affinity);
-  }
-  return validate_work_spec(spec, context_of(SpecSource::kCli));
+  WorkloadFlags f;
+  f.type = type;
+  f.workers = workers;
+  for (const auto& [k, v] : params) f.params.push_back(k + "=" + v);
+  f.policy = policy;
+  f.nice = nice;
+  f.affinity = affinity;
+  auto w = spec_from_flags(f);
+  if (!w) return unexpected(w.error());
+  return std::move(w->group);
 }
 
 // The first work entry of a one-cgroup scenario file, loaded and validated.

@@ -22,13 +22,6 @@ namespace {
 constexpr uint64_t kPollNs = 20'000'000;
 constexpr uint64_t kProgressEveryNs = 200'000'000;
 
-bool needs_cgroups(const Scenario& s) {
-  for (const auto& r : implied_requirements(s)) {
-    if (r.kind == Requirement::Kind::kCgroups) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 Engine::Engine(const Scenario& s, const EngineOptions& o, ScenarioResult& r)

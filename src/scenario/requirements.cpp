@@ -198,4 +198,11 @@ std::optional<std::string> first_missing_requirement(const Scenario& s,
   return std::nullopt;
 }
 
+bool needs_cgroups(const Scenario& s) {
+  for (const auto& r : implied_requirements(s)) {
+    if (r.kind == Requirement::Kind::kCgroups) return true;
+  }
+  return false;
+}
+
 }  // namespace ktstr::scenario

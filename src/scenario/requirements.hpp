@@ -39,6 +39,8 @@ struct HostCapabilities {
 // The requirements a scenario implies by what it uses: cgroups, cpusets,
 // cpu/memory/pids limits, freeze, payload binaries.
 std::vector<Requirement> implied_requirements(const Scenario& s);
+// True when the scenario creates cgroups (it implies Requirement kCgroups).
+bool needs_cgroups(const Scenario& s);
 
 // Why `r` is not met here ("needs more than one LLC; this machine has 1"),
 // or nullopt when it is.

@@ -1,5 +1,6 @@
 #include "scenario/run_loop.hpp"
 
+#include <algorithm>
 #include <ctime>
 
 #include <fmt/format.h>
@@ -65,13 +66,7 @@ Result<EngineOptions> make_engine_options(const EngineSettings& o) {
 }
 
 Status check_run_environment(const std::vector<Scenario>& selected) {
-  bool needs = false;
-  for (const auto& s : selected) {
-    for (const auto& r : implied_requirements(s)) {
-      needs = needs || r.kind == Requirement::Kind::kCgroups;
-    }
-  }
-  if (!needs) return {};
+  if (std::none_of(selected.begin(), selected.end(), needs_cgroups)) return {};
   auto topo = topo::Topology::from_sysfs();
   if (!topo) return unexpected(topo.error());
   auto caps = HostCapabilities::probe(*topo);

@@ -1,6 +1,8 @@
 // Removal of run trees left behind by runs that died (SIGKILL, crash,
 // power loss of a VM host process): `ktstr-<pid>[-tag]` directories directly
-// under a cgroup root whose pid no longer exists.
+// under a cgroup root whose pid no longer exists. Tasks still inside (a
+// worker frozen when its harness was killed ignores the PR_SET_PDEATHSIG
+// SIGKILL until thawed) are killed first, then the tree is removed.
 #pragma once
 
 #include <sys/types.h>
@@ -14,9 +16,10 @@
 namespace ktstr::cgroup {
 
 struct RemovedTree {
-  std::string path;        // the run-tree directory that was removed
-  pid_t pid = 0;           // its (dead) owner
-  size_t tasks_moved = 0;  // tasks still inside, moved to `path`'s parent
+  std::string path;         // the run-tree directory that was removed
+  pid_t pid = 0;            // its (dead) owner
+  size_t tasks_killed = 0;  // tasks of the dead run that were SIGKILLed
+  size_t tasks_moved = 0;   // tasks that survived the kill, moved out (see below)
 };
 
 struct CleanupReport {
@@ -26,8 +29,10 @@ struct CleanupReport {
 
 // Looks for stale run trees directly under each of `roots` (cgroup roots,
 // e.g. live_cgroup_roots()). A tree is stale when <procfs>/<pid> does not
-// exist. Stale trees are drained (tasks moved to the hierarchy's root
-// cgroup, see detail::hierarchy_root) and removed
+// exist. Every task in a stale tree is killed (v2: cgroup.kill; v1
+// freezer: freeze, kill every task, thaw; otherwise task by task through a
+// pidfd) and awaited up to `timeout_ms`; survivors are drained (moved to the
+// hierarchy's root cgroup, see detail::hierarchy_root) and the tree removed
 // deepest first; live runs' trees are never touched. A root that does not
 // exist is skipped silently. `timeout_ms` bounds each write/rmdir/drain.
 CleanupReport cleanup_stale(const std::vector<std::string>& roots,

@@ -1,11 +1,10 @@
-// `ktstr cleanup`: removes the cgroup trees of runs that died without
-// tearing down (see docs/cgroups.md).
+// `ktstr cleanup`: kills what is left in the cgroup trees of runs that died
+// without tearing down, removes those trees and the runs' temp dirs (see
+// docs/cgroups.md).
 #include <unistd.h>
 
-#include "cgroup/cleanup.hpp"
-#include "cgroup/cleanup_text.hpp"
-#include "cgroup/layout.hpp"
 #include "cli/command.hpp"
+#include "scenario/dead_runs.hpp"
 
 namespace ktstr::cli {
 namespace {
@@ -20,25 +19,28 @@ int run_cleanup(const CleanupFlags& flags) {
                               "removing cgroups needs root; run `sudo ktstr cleanup`", 0,
                               "cleanup"});
   }
-  auto roots = cgroup::live_cgroup_roots();
-  if (!roots) return report_error(roots.error());
-  cgroup::CleanupReport report = cgroup::cleanup_stale(*roots);
+  scenario::DeadRunSweep sweep = scenario::sweep_dead_runs();
   if (flags.json) {
-    fmt::print("{}\n", cgroup::cleanup_to_json(report).dump(2));
+    fmt::print("{}\n", scenario::sweep_to_json(sweep).dump(2));
   } else {
-    fmt::print("{}", cgroup::render_cleanup_text(report));
+    fmt::print("{}", scenario::render_sweep_text(sweep));
   }
-  for (const auto& e : report.errors) fmt::print(stderr, "ktstr: error: {}\n", e.describe());
-  return report.errors.empty() ? kExitPass : kExitFail;
+  for (const auto& e : sweep.cgroups.errors) fmt::print(stderr, "ktstr: error: {}\n", e.describe());
+  for (const auto& e : sweep.temp_dirs.errors) {
+    fmt::print(stderr, "ktstr: error: {}\n", e.describe());
+  }
+  return sweep.cgroups.errors.empty() && sweep.temp_dirs.errors.empty() ? kExitPass : kExitFail;
 }
 
 void setup_cleanup(CLI::App& app, Action& chosen) {
   auto flags = std::make_shared<CleanupFlags>();
-  CLI::App* cmd =
-      app.add_subcommand("cleanup",
-                         "Remove cgroup trees (ktstr-<pid>) left by runs whose process is gone.\n"
-                         "Example: sudo ktstr cleanup --json");
-  cmd->add_flag("--json", flags->json, "print {\"removed\": [...], \"errors\": [...]} as JSON");
+  CLI::App* cmd = app.add_subcommand(
+      "cleanup",
+      "Kill what is left in cgroup trees (ktstr-<pid>) of runs whose process is\n"
+      "gone, remove those trees and the runs' temp dirs (/tmp/ktstr-*).\n"
+      "Example: sudo ktstr cleanup --json");
+  cmd->add_flag("--json", flags->json,
+                "print {\"removed\": [...], \"temp_dirs_removed\": [...], \"errors\": [...]}");
   cmd->callback([flags, &chosen] { chosen = [flags] { return run_cleanup(*flags); }; });
 }
 

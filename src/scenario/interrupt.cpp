@@ -6,6 +6,7 @@
 #include <atomic>
 
 #include "util/clock.hpp"
+#include "vm/signal_catcher.hpp"
 
 namespace ktstr::scenario {
 namespace {
@@ -22,8 +23,7 @@ void install_interrupt_handlers() {
   struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
+  for (int sig : vm::kTeardownSignals) sigaction(sig, &sa, nullptr);
 }
 
 bool interrupted() {

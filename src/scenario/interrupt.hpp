@@ -1,5 +1,6 @@
-// Ctrl-C handling for long-running commands: SIGINT/SIGTERM set a flag the
-// command polls; the command then tears down and exits 130. Process-wide:
+// Ctrl-C handling for long-running commands: SIGINT, SIGTERM, SIGHUP,
+// SIGQUIT and SIGPIPE (vm::kTeardownSignals) set a flag the command polls;
+// the command then tears down and exits 130. Process-wide:
 // the run loop and `ktstr workload` share the one flag.
 #pragma once
 

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "scenario/dead_runs.hpp"
 #include "scenario/interrupt.hpp"
 #include "scenario/requirements.hpp"
 #include "sched/host_probe.hpp"
@@ -76,6 +77,7 @@ Status check_run_environment(const std::vector<Scenario>& selected) {
 
 RunResult run_scenarios(const std::vector<Scenario>& selected, const RunLoopOptions& o) {
   install_interrupt_handlers();
+  sweep_dead_runs_quietly();
   RunResult run;
   run.ktstr_version = kVersion;
   run.started_at = utc_now();

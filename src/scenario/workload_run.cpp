@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "scenario/dead_runs.hpp"
 #include "scenario/interrupt.hpp"
 #include "util/clock.hpp"
 #include "util/exit_codes.hpp"
@@ -13,6 +14,7 @@ Result<WorkloadRun> run_workload_for(std::vector<workload::ValidSpec> groups,
                                      const workload::SpawnOptions& spawn, uint64_t duration_ns,
                                      const WorkloadProgress& progress) {
   install_interrupt_handlers();
+  sweep_dead_runs_quietly();
   auto handle = workload::WorkloadHandle::spawn_groups(std::move(groups), spawn);
   if (!handle) return unexpected(handle.error());
   handle->start();

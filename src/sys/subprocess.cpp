@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <climits>
 
+#include "sys/proc_pid.hpp"
 #include "sys/subprocess_plan.hpp"
 #include "util/clock.hpp"
 
@@ -78,7 +79,8 @@ Subprocess::Subprocess(Subprocess&& o) noexcept
       stdin_pipe_(std::move(o.stdin_pipe_)),
       stdout_pipe_(std::move(o.stdout_pipe_)),
       stderr_pipe_(std::move(o.stderr_pipe_)),
-      status_(std::exchange(o.status_, std::nullopt)) {}
+      status_(std::exchange(o.status_, std::nullopt)),
+      stuck_evidence_(std::move(o.stuck_evidence_)) {}
 
 Subprocess& Subprocess::operator=(Subprocess&& o) noexcept {
   if (this != &o) {
@@ -91,6 +93,7 @@ Subprocess& Subprocess::operator=(Subprocess&& o) noexcept {
     stdout_pipe_ = std::move(o.stdout_pipe_);
     stderr_pipe_ = std::move(o.stderr_pipe_);
     status_ = std::exchange(o.status_, std::nullopt);
+    stuck_evidence_ = std::move(o.stuck_evidence_);
   }
   return *this;
 }
@@ -163,14 +166,14 @@ ExitStatus Subprocess::wait() {
 }
 
 void Subprocess::signal_group(int sig) {
-  if (pid_ <= 0) return;
-  // A reaped leader's pid stays reserved while its group has members. A
-  // child started in our group may have made its own (setsid); while it is
-  // unreaped its pid is ours, and so is a group of that id.
+  // Once the leader is reaped its pid, and so a group id equal to it, may
+  // belong to a stranger (a group with no members left frees the id): no
+  // signal at all then. A child started in our group may have made its own
+  // (setsid); while it is unreaped its pid is ours, and so is that group.
+  if (pid_ <= 0 || status_) return;
   pid_t group = pgid_;
-  if (group == 0 && !status_ && ::getpgid(pid_) == pid_) group = pid_;
+  if (group == 0 && ::getpgid(pid_) == pid_) group = pid_;
   if (group > 0) ::killpg(group, sig);
-  if (status_) return;
   if (!pidfd_ || ::syscall(SYS_pidfd_send_signal, pidfd_.get(), sig, nullptr, 0) != 0) {
     ::kill(pid_, sig);  // not yet reaped, so the pid is still ours
   }
@@ -179,7 +182,17 @@ void Subprocess::signal_group(int sig) {
 ExitStatus Subprocess::kill_and_wait() {
   signal_group(SIGKILL);
   release();  // after the signal: a held child must not get to exec
-  return wait();
+  if (auto st = wait_for(kKillReapTimeoutMs)) return *st;
+  // SIGKILL did not end it (frozen in a v1 freezer, stuck in the kernel):
+  // record where, and give it up rather than hang. It stays our unreaped
+  // child until it dies; its pid stays reserved meanwhile, so nothing
+  // signals a stranger.
+  stuck_evidence_ = fmt::format("pid {} not reaped {} ms after SIGKILL: {}", pid_,
+                                kKillReapTimeoutMs, sys::stuck_evidence(pid_));
+  status_ = ExitStatus{};
+  status_->signal = SIGKILL;
+  pidfd_.reset();
+  return *status_;
 }
 
 std::string read_to_eof(int fd) {

@@ -17,7 +17,9 @@
 //    exec fails, writes "ktstr: cannot execute <path>: errno N" to its
 //    stderr and _exit(127)s.
 // A Subprocess still running when destroyed is killed (its group too) and
-// reaped, so no child or zombie outlives its owner.
+// reaped (bounded: see kill_and_wait), so no child or zombie outlives its
+// owner. Signals go through the pidfd while the child is unreaped; its
+// group is signalled only while the group id cannot have been reused.
 #pragma once
 
 #include <sys/types.h>
@@ -148,12 +150,18 @@ class Subprocess {
   const std::optional<ExitStatus>& exit_status() const { return status_; }
 
   // Sends `sig` to the child (by pidfd) and, with its own group, to the
-  // whole group (killpg; group members outlive a reaped leader). Without
-  // new_process_group, a child that made itself a group leader (setsid) has
-  // that group signalled while it is unreaped. No-op for a reaped leader.
+  // whole group (killpg). Without new_process_group, a child that made
+  // itself a group leader (setsid) has that group signalled. No-op once the
+  // leader is reaped (pid reuse): group members that outlive their leader
+  // are not reached then.
   void signal_group(int sig);
-  // SIGKILL to the group, then reaps the leader.
+  // SIGKILL to the group, then reaps the leader, waiting at most
+  // kKillReapTimeoutMs. A leader still there by then is given up (status:
+  // killed by SIGKILL) and stuck_evidence() says where it was stuck.
   ExitStatus kill_and_wait();
+  static constexpr uint64_t kKillReapTimeoutMs = 5000;
+  // Empty unless kill_and_wait gave up: state, wchan and kernel stack.
+  const std::string& stuck_evidence() const { return stuck_evidence_; }
 
  private:
   void reset();
@@ -164,6 +172,7 @@ class Subprocess {
   UniqueFd gate_;  // write end of the hold pipe
   UniqueFd stdin_pipe_, stdout_pipe_, stderr_pipe_;
   std::optional<ExitStatus> status_;
+  std::string stuck_evidence_;
 };
 
 // Reads `fd` until EOF into a string (EINTR retried).

@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <vector>
 
+#include "vm/temp_cleanup.hpp"
+
 namespace ktstr::vm {
 
 CacheEnv CacheEnv::from_process() {
@@ -155,7 +157,10 @@ Result<TempDir> TempDir::create(const std::string& prefix) {
   std::vector<char> buf(tmpl.begin(), tmpl.end());
   buf.push_back('\0');
   if (!::mkdtemp(buf.data())) return sys_error("mkdtemp failed", tmpl);
-  return TempDir(std::string(buf.data()));
+  TempDir dir{std::string(buf.data())};
+  // Owner mark: lets the next run or `ktstr cleanup` remove it if we die.
+  KTSTR_TRY(write_owner_mark(dir.path()));
+  return dir;
 }
 
 TempDir& TempDir::operator=(TempDir&& o) noexcept {

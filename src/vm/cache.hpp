@@ -46,7 +46,8 @@ bool path_exists(const std::string& path);
 Result<UniqueFd> lock_exclusive(const std::string& path, const std::string& waiting_note);
 
 // A directory under $TMPDIR (or /tmp) removed, with its content, when the
-// object dies. Move-only.
+// object dies. Move-only. It carries an owner mark (vm/temp_cleanup.hpp) so
+// it is removed later when its process was killed before it could.
 class TempDir {
  public:
   static Result<TempDir> create(const std::string& prefix);

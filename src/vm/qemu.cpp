@@ -14,6 +14,7 @@
 #include "util/file_io.hpp"
 #include "util/unique_fd.hpp"
 #include "vm/process.hpp"
+#include "vm/qmp.hpp"
 #include "vm/result_channel.hpp"
 #include "vm/signal_catcher.hpp"
 
@@ -23,6 +24,9 @@ namespace {
 // After the result arrives the guest powers off; QEMU normally exits within
 // milliseconds. A guest that hangs in poweroff is killed after this.
 constexpr uint64_t kPoweroffGraceNs = 10ULL * 1000000000ULL;
+// Budget of each QMP step when collecting hang evidence (a wedged QEMU must
+// not stall the timeout report).
+constexpr uint64_t kQmpTimeoutMs = 3000;
 
 // Non-interactive: own process group (a terminal Ctrl-C reaches the
 // harness, not QEMU), stdio to /dev/null but stderr to `stderr_path`.
@@ -42,6 +46,16 @@ Result<sys::Subprocess> spawn_qemu(const std::vector<std::string>& argv,
 
 std::string tail_text(const std::string& text, size_t max_bytes) {
   return text.size() <= max_bytes ? text : text.substr(text.size() - max_bytes);
+}
+
+// Where the guest's vCPUs are, asked over QMP before QEMU is killed.
+std::vector<std::string> hang_evidence(const QemuRun& run) {
+  if (run.config.qmp_socket.empty()) return {"no QMP socket: vCPU state unknown"};
+  auto vcpus = query_vcpus(run.config.qmp_socket, run.vmlinux, kQmpTimeoutMs);
+  if (!vcpus) return {"vCPU state unknown: " + vcpus.error().describe()};
+  std::vector<std::string> out;
+  for (const auto& v : *vcpus) out.push_back(describe_vcpu(v));
+  return out;
 }
 
 // The poll/reap loop; fills `out` and returns when QEMU is gone.
@@ -83,6 +97,7 @@ void supervise(sys::Subprocess& qemu, int fifo, SignalCatcher& signals, const Qe
     bool hung_poweroff = parser.complete() && now - parser.result_ns() > kPoweroffGraceNs;
     if (now >= deadline || hung_poweroff) {
       out.timed_out = !parser.complete();
+      if (out.timed_out) out.hang_evidence = hang_evidence(run);
       kill_and_reap();
       break;
     }
@@ -129,6 +144,9 @@ Result<QemuOutcome> run_qemu(QemuRun run) {
   UniqueFd fifo(::open(fifo_path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC));
   if (!fifo) return sys_error("cannot open result FIFO", fifo_path);
   run.config.result_path = fifo_path;
+  // sun_path holds 108 bytes; a longer TMPDIR only costs the hang evidence.
+  const std::string qmp_path = run.run_dir + "/qmp.sock";
+  if (!run.interactive && qmp_path.size() < 100) run.config.qmp_socket = qmp_path;
 
   QemuOutcome out;
   out.argv = qemu_argv(run.config);

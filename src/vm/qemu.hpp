@@ -4,6 +4,10 @@
 // (non-interactive) in its own process group, so a killed harness leaves no QEMU and a terminal
 // Ctrl-C reaches us first: we kill QEMU and report `interrupted`.
 //
+// A guest that gives no result before the timeout is looked at over QMP
+// (a unix socket in run_dir) before it is killed: each vCPU's RIP, resolved
+// to a kernel symbol, goes into QemuOutcome::hang_evidence.
+//
 // The result channel is the guest's second UART, connected to a FIFO that
 // we hold open read-write (so it never reports EOF/HUP before QEMU opens
 // it). The guest writes framed lines on it (framing in result_channel.hpp)
@@ -29,6 +33,8 @@ struct QemuRun {
   // Caller-owned catcher (so a signal during preparation also counts);
   // null: run_qemu installs its own for the duration of the run.
   SignalCatcher* signals = nullptr;
+  // Unstripped vmlinux for resolving vCPU RIPs in hang evidence; may be empty.
+  std::string vmlinux;
 };
 
 struct QemuOutcome {
@@ -39,6 +45,9 @@ struct QemuOutcome {
   std::string result_json;  // between the result markers; empty if none
   bool result_complete = false;
   std::string qemu_stderr;  // QEMU's own diagnostics (tail)
+  // On a timeout without a result: where each vCPU was (vm/qmp.hpp
+  // describe_vcpu), or why that could not be found out.
+  std::vector<std::string> hang_evidence;
   // Monotonic timestamps, ns. 0 = did not happen.
   uint64_t launch_ns = 0;
   uint64_t init_start_ns = 0;

@@ -66,6 +66,9 @@ std::vector<std::string> qemu_argv(const QemuConfig& cfg) {
   a.insert(a.end(), {"-serial", cfg.console_path.empty() ? std::string("mon:stdio")
                                                          : "file:" + cfg.console_path});
   if (!cfg.result_path.empty()) a.insert(a.end(), {"-serial", "file:" + cfg.result_path});
+  if (!cfg.qmp_socket.empty()) {
+    a.insert(a.end(), {"-qmp", fmt::format("unix:{},server=on,wait=off", cfg.qmp_socket)});
+  }
   a.insert(a.end(), {"-kernel", cfg.kernel});
   if (!cfg.initrd.empty()) a.insert(a.end(), {"-initrd", cfg.initrd});
   a.insert(a.end(), {"-append", kernel_cmdline(cfg.cmdline_extra)});

@@ -22,6 +22,7 @@ struct QemuConfig {
   std::string cmdline_extra;  // appended to the fixed boot line
   std::string console_path;   // first UART to this file; empty: stdio (interactive)
   std::string result_path;    // second UART (results) to this file/FIFO; empty: none
+  std::string qmp_socket;     // QMP server on this unix socket (hang evidence); empty: none
 };
 
 // max(256 MiB, 64 MiB per vCPU) + the initramfs, rounded up to a MiB and to

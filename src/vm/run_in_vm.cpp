@@ -14,6 +14,7 @@
 #include "vm/qemu.hpp"
 #include "vm/run_request.hpp"
 #include "vm/signal_catcher.hpp"
+#include "vm/temp_cleanup.hpp"
 #include "vm/vm_topology.hpp"
 
 namespace ktstr::vm {
@@ -135,6 +136,7 @@ void interpret(const QemuOutcome& q, uint64_t timeout_ms, VmResult& r) {
     r.reason = fmt::format("interrupted by signal {}; VM stopped", q.interrupted_by);
   } else if (q.timed_out) {
     r.reason = fmt::format("VM timed out after {} ms", timeout_ms);
+    for (const auto& line : q.hang_evidence) r.reason += "; " + line;
   } else {
     r.reason = "guest stopped without a result";
     for (const auto& line : r.console_tail) {
@@ -162,6 +164,7 @@ Result<VmResult> run_in_vm(const VmRequest& req) {
   if (!root) return unexpected(root.error());
   auto accel = choose_accel(req.accel);
   if (!accel) return unexpected(accel.error());
+  (void)remove_stale_temp_dirs();  // of runs killed before they could
   auto tmp = TempDir::create("ktstr-vm-");
   if (!tmp) return unexpected(tmp.error());
   auto prepared = prepare(req, *root, tmp->path());
@@ -190,6 +193,7 @@ Result<VmResult> run_in_vm(const VmRequest& req) {
   run.timeout_ms = req.timeout_ms ? req.timeout_ms : kDefaultTimeoutMs;
   run.interactive = req.interactive;
   run.signals = &signals;
+  run.vmlinux = prepared->kernel.vmlinux;
   r.timings.prepare_ms = ms_between(t0, mono_ns());
 
   auto q = run_qemu(run);
@@ -197,6 +201,7 @@ Result<VmResult> run_in_vm(const VmRequest& req) {
   r.qemu_argv = q->argv;
   r.timed_out = q->timed_out;
   r.interrupted_by = q->interrupted_by;
+  r.hang_evidence = q->hang_evidence;
   if (!req.interactive) {
     r.console_tail = file_tail_lines(run.config.console_path, kConsoleTailLines);
     if (!req.log_dir.empty()) r.console_log = run.config.console_path;

@@ -75,6 +75,8 @@ struct VmResult {
   std::string topology;
   VmTimings timings;
   std::vector<std::string> qemu_argv;
+  // Timed out without a result: each vCPU's RIP and kernel symbol (QMP).
+  std::vector<std::string> hang_evidence;
 };
 
 Result<VmResult> run_in_vm(const VmRequest& req);

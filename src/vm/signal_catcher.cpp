@@ -25,14 +25,16 @@ SignalCatcher::SignalCatcher() {
   struct sigaction sa {};
   sa.sa_handler = forward_signal;
   sigemptyset(&sa.sa_mask);
-  ::sigaction(SIGINT, &sa, &old_int_);
-  ::sigaction(SIGTERM, &sa, &old_term_);
+  for (size_t i = 0; i < kTeardownSignals.size(); ++i) {
+    ::sigaction(kTeardownSignals[i], &sa, &old_[i]);
+  }
 }
 
 SignalCatcher::~SignalCatcher() {
   if (!read_) return;
-  ::sigaction(SIGINT, &old_int_, nullptr);
-  ::sigaction(SIGTERM, &old_term_, nullptr);
+  for (size_t i = 0; i < kTeardownSignals.size(); ++i) {
+    ::sigaction(kTeardownSignals[i], &old_[i], nullptr);
+  }
   g_signal_pipe_w = -1;
 }
 

@@ -1,14 +1,22 @@
-// SIGINT/SIGTERM turned into bytes on a pipe while a VM run is in progress,
-// so the run can kill QEMU, remove its temp files and report "interrupted"
-// (exit 130) instead of dying with QEMU and files left behind. The previous
-// dispositions come back on destruction. One instance at a time.
+// Termination signals turned into bytes on a pipe while a VM run is in
+// progress, so the run can kill QEMU, remove its temp files and report
+// "interrupted" (exit 130) instead of dying with QEMU and files left behind.
+// The previous dispositions come back on destruction. One instance at a time.
 #pragma once
 
 #include <signal.h>
 
+#include <array>
+
 #include "util/unique_fd.hpp"
 
 namespace ktstr::vm {
+
+// Every signal that means "stop and tear down" (exit 130): Ctrl-C, kill,
+// a closed terminal (SIGHUP), Ctrl-\ (SIGQUIT) and a closed output pipe
+// (SIGPIPE, e.g. `ktstr run | head`; later writes then fail with EPIPE).
+// The host run loop (scenario/interrupt) uses the same list.
+inline constexpr std::array<int, 5> kTeardownSignals = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
 
 class SignalCatcher {
  public:
@@ -25,8 +33,7 @@ class SignalCatcher {
 
  private:
   UniqueFd read_, write_;
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
+  std::array<struct sigaction, kTeardownSignals.size()> old_{};
 };
 
 }  // namespace ktstr::vm

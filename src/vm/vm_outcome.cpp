@@ -58,6 +58,7 @@ nlohmann::json vm_section(const VmResult& r) {
           {"verdict", r.verdict},
           {"reason", r.reason},
           {"console_log", r.console_log},
+          {"hang_evidence", r.hang_evidence},
           {"scheduler", r.document.is_object() && r.document.contains("scheduler")
                             ? r.document["scheduler"]
                             : nlohmann::json(nullptr)}};

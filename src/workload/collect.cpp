@@ -2,13 +2,17 @@
 // report decoding as each frame completes (so at most one raw copy of a
 // worker's samples exists at a time), teardown and sentinels.
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/epoll.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
+#include "sys/proc_pid.hpp"
 #include "util/clock.hpp"
 #include "util/unique_fd.hpp"
 #include "workload/handle.hpp"
@@ -41,13 +45,19 @@ bool drain(ForkedChild& c) {
   }
 }
 
-void try_reap(ForkedChild& c) {
-  if (c.reaped || c.pid <= 0) return;
-  int status = 0;
-  if (waitpid(c.pid, &status, WNOHANG) == c.pid) {
-    c.reaped = true;
-    c.wait_status = status;
-  }
+// Notes that the child has exited without reaping it (WNOWAIT): while it is
+// an unreaped zombie its pid, and so its process group id, cannot be reused,
+// so kill_child may still signal the group. Only reap_child reaps.
+void note_exit(ForkedChild& c) {
+  if (c.exited || c.pid <= 0) return;
+  siginfo_t si{};
+  if (waitid(P_PID, static_cast<id_t>(c.pid), &si, WEXITED | WNOHANG | WNOWAIT) != 0) return;
+  if (si.si_pid != c.pid) return;
+  c.exited = true;
+  // The status waitpid would return, so WIFEXITED/WTERMSIG apply.
+  c.wait_status = si.si_code == CLD_EXITED   ? (si.si_status & 0xff) << 8
+                  : si.si_code == CLD_DUMPED ? (si.si_status & 0x7f) | 0x80
+                                             : si.si_status & 0x7f;
 }
 
 // Waits for the children's report pipes. One epoll set for the whole
@@ -78,7 +88,7 @@ class Pump {
     // A reaped child sends nothing more either (what it wrote is drained at
     // the end).
     auto over = [&](size_t i) {
-      return detached_[i] || st_.children[i].reaped || done(st_.children[i]);
+      return detached_[i] || st_.children[i].exited || done(st_.children[i]);
     };
     auto settle = [&](size_t i) {
       if (!settled[i] && over(i)) {
@@ -106,7 +116,7 @@ class Pump {
         if (!drain(c)) {
           detached_[i] = true;
           epoll_ctl(ep_.get(), EPOLL_CTL_DEL, c.report_r.get(), nullptr);
-          try_reap(c);
+          note_exit(c);
         } else if (frame_complete(c)) {
           // Nothing more is read from it: its EOF need not wake us (one
           // wakeup fewer per worker while the others still report).
@@ -115,14 +125,14 @@ class Pump {
         }
         settle(i);
       }
-      // waitpid only at EOF and every 50 ms (each call walks the caller's
+      // waitid only at EOF and every 50 ms (each call walks the caller's
       // whole child list): the scan finds children that died while a
       // grandchild still holds their pipe open, so no EOF would ever come.
       if (mono_ns() >= next_reap_scan) {
         next_reap_scan = mono_ns() + kReapScanNs;
         for (size_t i = 0; i < n; ++i) {
           if (settled[i]) continue;
-          try_reap(st_.children[i]);
+          note_exit(st_.children[i]);
           settle(i);
         }
       }
@@ -136,6 +146,7 @@ class Pump {
 };
 
 ExitInfo classify(const ForkedChild& c, bool killed_by_us) {
+  if (!c.stuck.empty()) return {ExitInfo::Kind::kWaitFailed, ETIMEDOUT, c.stuck};
   if (!c.reaped) return {ExitInfo::Kind::kWaitFailed, ECHILD, "child was not reaped"};
   if (killed_by_us) return {ExitInfo::Kind::kTimedOut, 0, "no report before the deadline"};
   if (WIFEXITED(c.wait_status)) {
@@ -148,29 +159,56 @@ ExitInfo classify(const ForkedChild& c, bool killed_by_us) {
 }
 
 // SIGKILL to the child's process group (it also holds any grandchildren a
-// worker forked) and to the child itself; does not wait.
+// worker forked) and to the child itself; does not wait. Never after the
+// child was reaped: its pid (and group id) may then belong to someone else.
 void kill_child(const ForkedChild& c) {
-  if (c.pid <= 0) return;
-  // The child leads its own group (it and the parent both setpgid), so one
-  // kill reaches it and its descendants; the pid alone only if that failed.
-  if (kill(-c.pid, SIGKILL) != 0 && !c.reaped) kill(c.pid, SIGKILL);
-}
-
-void reap_child(ForkedChild& c) {
   if (c.pid <= 0 || c.reaped) return;
-  int status = 0;
-  pid_t r;
-  do {
-    r = waitpid(c.pid, &status, 0);
-  } while (r < 0 && errno == EINTR);
-  c.reaped = true;
-  c.wait_status = r == c.pid ? status : 0;
-  if (r != c.pid) c.pid = -1;
+  // The child leads its own group (it and the parent both setpgid); an
+  // unreaped leader keeps the group id reserved.
+  kill(-c.pid, SIGKILL);
+  if (!c.pidfd || syscall(SYS_pidfd_send_signal, c.pidfd.get(), SIGKILL, nullptr, 0) != 0) {
+    kill(c.pid, SIGKILL);
+  }
 }
 
-void kill_and_reap(ForkedChild& c) {
-  kill_child(c);
-  reap_child(c);
+// Reaps the child, waiting on its pidfd (a 5 ms poll without one) until
+// `deadline_ns`. A child that SIGKILL does not end by then (frozen in a v1
+// freezer, stuck in the kernel) is left unreaped, with evidence of where it
+// is stuck in `c.stuck`, instead of hanging the harness.
+void reap_child(ForkedChild& c, uint64_t deadline_ns, uint64_t budget_ns) {
+  while (c.pid > 0 && !c.reaped) {
+    int status = 0;
+    const pid_t r = waitpid(c.pid, &status, WNOHANG);
+    if (r == c.pid || (r < 0 && errno == ECHILD)) {
+      c.reaped = true;
+      c.wait_status = r == c.pid ? status : 0;
+      c.pidfd.reset();
+      if (r != c.pid) c.pid = -1;
+      return;
+    }
+    const uint64_t now = mono_ns();
+    if (now >= deadline_ns) {
+      c.stuck = fmt::format("not reaped {} ms after SIGKILL: {}", budget_ns / 1'000'000,
+                            sys::stuck_evidence(c.pid));
+      return;
+    }
+    const int wait_ms = static_cast<int>(
+        std::min<uint64_t>((deadline_ns - now) / 1'000'000 + 1, c.pidfd ? 1000 : 5));
+    if (c.pidfd) {
+      pollfd p{c.pidfd.get(), POLLIN, 0};
+      poll(&p, 1, wait_ms);
+    } else {
+      usleep(static_cast<useconds_t>(wait_ms) * 1000);
+    }
+  }
+}
+
+// Kills every child first and reaps afterwards under one deadline, so the
+// children's exits run in parallel instead of one wait at a time.
+void kill_and_reap_all(std::vector<ForkedChild>& children) {
+  for (auto& c : children) kill_child(c);
+  const uint64_t deadline = mono_ns() + kReapTimeoutNs;
+  for (auto& c : children) reap_child(c, deadline, kReapTimeoutNs);
 }
 
 }  // namespace
@@ -186,20 +224,17 @@ std::vector<WorkerReport> collect_children(HandleState& st, bool wait_ready) {
   }
   std::vector<std::optional<WorkerReport>> slots(st.res->total_workers);
   pump.run(mono_ns() + kCollectTimeoutNs, [](const ForkedChild& c) { return frame_complete(c); });
-  // Kill every child first and reap afterwards, so the children's exits run
-  // in parallel instead of one waitpid at a time.
   std::vector<bool> complete(st.children.size()), exited_on_its_own(st.children.size());
   for (size_t i = 0; i < st.children.size(); ++i) {
     auto& c = st.children[i];
     drain(c);  // whatever arrived after the last wakeup
     complete[i] = frame_complete(c);
-    if (!complete[i]) try_reap(c);  // did it die on its own before our kill?
-    exited_on_its_own[i] = c.reaped;
-    kill_child(c);
+    if (!complete[i]) note_exit(c);  // did it die on its own before our kill?
+    exited_on_its_own[i] = c.exited;
   }
+  kill_and_reap_all(st.children);
   for (size_t i = 0; i < st.children.size(); ++i) {
     auto& c = st.children[i];
-    reap_child(c);
     std::optional<ExitInfo> failure;
     if (complete[i]) {
       uint64_t len = 0;
@@ -228,6 +263,7 @@ std::vector<WorkerReport> collect_children(HandleState& st, bool wait_ready) {
                         failure.value_or(ExitInfo{ExitInfo::Kind::kPanicked, 0, "report missing"}));
     }
     c.report_r.reset();
+    if (!c.reaped && c.pid > 0) st.unreaped.push_back(std::move(c));
   }
   std::vector<WorkerReport> out;
   out.reserve(slots.size());
@@ -241,7 +277,14 @@ std::vector<WorkerReport> collect_children(HandleState& st, bool wait_ready) {
 }
 
 void HandleState::kill_children() {
-  for (auto& c : children) kill_and_reap(c);
+  for (auto& c : unreaped) children.push_back(std::move(c));
+  unreaped.clear();
+  kill_and_reap_all(children);
+  for (const auto& c : children) {
+    if (!c.stuck.empty()) {
+      fmt::print(stderr, "ktstr: warning: worker {} {}\n", c.pid, c.stuck);
+    }
+  }
   children.clear();
 }
 

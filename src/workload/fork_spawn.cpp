@@ -9,8 +9,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
+#include <climits>
 #include <cstdlib>
 #include <cstring>
 #include <thread>
@@ -65,19 +67,44 @@ KTSTR_WORKER_PATH bool wait_start_byte(int fd) {
   }
 }
 
-// The fds a child must close: the handle's list (every inter-worker pipe and
-// the start pipe's write end) minus its own unit's pipes, plus the read end
-// of its own report pipe.
+// What a child keeps: its own fds, sorted ascending, all >= 3. Everything
+// else the harness holds (its stdout/stderr, other groups' pipes, other
+// handles' report pipes, the scheduler's pipes) is closed in the child, so a
+// worker that outlives the harness (frozen in a v1 freezer when the harness
+// was SIGKILLed) keeps no pipe of anyone else open: `ktstr run | cat` sees
+// EOF when the harness dies.
 struct ChildFds {
-  const std::vector<int>* close;  // HandleState::child_close_fds
-  const std::vector<int>* keep;   // its unit's pipes; null (a pcomm container) keeps every pipe
-  int start_w;                    // closed even when every pipe is kept
-  int report_r;
+  const int* keep;
+  size_t keep_count;
+  int dev_null;  // becomes fds 0, 1 and 2
+  int fd_limit;  // bound of the close loop when the kernel has no close_range
 };
 
+KTSTR_WORKER_PATH bool is_kept(const ChildFds& fds, int fd) {
+  for (size_t i = 0; i < fds.keep_count; ++i) {
+    if (fds.keep[i] == fd) return true;
+  }
+  return false;
+}
+
+// close_range over the gaps between kept fds (kernel 5.9+), else a loop.
+KTSTR_WORKER_PATH void close_foreign_fds(const ChildFds& fds) {
+  unsigned lo = 3;
+  bool ranges = true;
+  for (size_t i = 0; i < fds.keep_count && ranges; ++i) {
+    const auto k = static_cast<unsigned>(fds.keep[i]);
+    if (k > lo) ranges = raw_syscall(SYS_close_range, lo, k - 1, 0) == 0;
+    if (k >= lo) lo = k + 1;
+  }
+  if (ranges && raw_syscall(SYS_close_range, lo, ~0U, 0) == 0) return;
+  for (int fd = 3; fd < fds.fd_limit; ++fd) {
+    if (!is_kept(fds, fd)) raw_close(fd);
+  }
+}
+
 // Common child prologue: die with the parent, own process group, SIGUSR1
-// handler, close every fd that belongs to someone else.
-KTSTR_WORKER_PATH void child_prologue(pid_t parent, const ChildFds& fds) {
+// handler, stdio on /dev/null, every fd that belongs to someone else closed.
+KTSTR_WORKER_PATH void child_prologue(pid_t parent, bool container, const ChildFds& fds) {
   raw_syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL);
   // The parent may have died between fork and prctl; inside a ktstr VM the
   // guest init reparents, so only exit outside it.
@@ -86,19 +113,13 @@ KTSTR_WORKER_PATH void child_prologue(pid_t parent, const ChildFds& fds) {
   }
   raw_syscall(SYS_setpgid, 0, 0);
   // A container's threads share one flag; a plain worker has its own.
-  raw_set_signal_handler(SIGUSR1, fds.keep == nullptr ? on_sigusr1_container : on_sigusr1_plain);
+  raw_set_signal_handler(SIGUSR1, container ? on_sigusr1_container : on_sigusr1_plain);
   const uint64_t unblock = 1ULL << (SIGUSR1 - 1);  // kernel sigset: 8 bytes
   raw_syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, raw_arg(&unblock), 0, sizeof unblock);
-  raw_close(fds.report_r);
-  if (fds.keep == nullptr) {
-    raw_close(fds.start_w);
-    return;
+  if (fds.dev_null >= 0) {
+    for (int std_fd = 0; std_fd < 3; ++std_fd) raw_syscall(SYS_dup3, fds.dev_null, std_fd, 0);
   }
-  for (int fd : *fds.close) {
-    bool keep = false;
-    for (int k : *fds.keep) keep = keep || k == fd;
-    if (!keep) raw_close(fd);
-  }
+  close_foreign_fds(fds);
 }
 
 // The frame after the ready byte: a native u64 length, then the CBOR. Two
@@ -168,8 +189,12 @@ Status prepare_fork(HandleState& st) {
   }
   st.start_r.reset(s[0]);
   st.start_w.reset(s[1]);
-  st.child_close_fds = st.res->all_pipe_fds();
-  st.child_close_fds.push_back(s[1]);
+  st.dev_null.reset(::open("/dev/null", O_RDWR | O_CLOEXEC));
+  if (!st.dev_null) return sys_error("cannot open /dev/null for the workers' stdio");
+  const long limit = sysconf(_SC_OPEN_MAX);
+  st.fd_limit = limit > 0 && limit < INT_MAX ? static_cast<int>(limit) : 1024;
+  // A pcomm container hosts every worker: it keeps every inter-worker pipe.
+  st.container_keep = st.res->all_pipe_fds();
   return {};
 }
 
@@ -202,6 +227,7 @@ Result<std::array<int, 2>> make_report_pipe() {
 struct Forked {
   pid_t pid;
   int report_r;
+  int pidfd;
   size_t slot_begin, slot_count;
   bool container;
 };
@@ -243,6 +269,7 @@ class ForkBatch {
       ForkedChild& c = st_.children.emplace_back();
       c.pid = pending_[i].pid;
       c.report_r.reset(pending_[i].report_r);
+      c.pidfd.reset(pending_[i].pidfd);
       c.slot_begin = pending_[i].slot_begin;
       c.slot_count = pending_[i].slot_count;
       c.container = pending_[i].container;
@@ -267,16 +294,28 @@ KTSTR_WORKER_PATH Status fork_one(HandleState& st, ForkBatch& batch, size_t slot
   if (!report) return unexpected(report.error());
   const auto [report_r, report_w] = *report;
   const int start_r = st.start_r.get();
-  // Earlier siblings' report read ends stay open in the child: holding them
-  // changes nothing for anyone (it never reads them), and closing them would
-  // cost O(workers) syscalls per child.
-  std::vector<int> keep;  // allocates only for work types with pipes
-  if (!container) append_unit_pipe_fds(*st.res, st.slots[slot_begin], keep);
-  const ChildFds child_fds{&st.child_close_fds, container ? nullptr : &keep, st.start_w.get(),
-                           report_r};
+  // Sorted before fork, on the stack: the child only reads it. A plain
+  // worker keeps its unit's pipes (few; the vector allocates only for work
+  // types with pipes), a container every pipe.
+  std::vector<int> unit;
+  if (!container) append_unit_pipe_fds(*st.res, st.slots[slot_begin], unit);
+  const std::vector<int>& pipes = container ? st.container_keep : unit;
+  std::vector<int> big;
+  std::array<int, 32> small{};
+  int* keep = small.data();
+  if (pipes.size() + 2 > small.size()) {
+    big.resize(pipes.size() + 2);
+    keep = big.data();
+  }
+  size_t n = 0;
+  keep[n++] = start_r;
+  keep[n++] = report_w;
+  for (int fd : pipes) keep[n++] = fd;
+  std::sort(keep, keep + n);
+  const ChildFds child_fds{keep, n, st.dev_null.get(), st.fd_limit};
   pid_t pid = fork();
   if (pid == 0) {
-    child_prologue(batch.parent(), child_fds);
+    child_prologue(batch.parent(), container, child_fds);
     body(start_r, report_w);
   }
   int fork_errno = errno;
@@ -289,7 +328,9 @@ KTSTR_WORKER_PATH Status fork_one(HandleState& st, ForkBatch& batch, size_t slot
         "workers");
   }
   setpgid(pid, pid);  // also done in the child: whichever runs first wins
-  batch.add({pid, report_r, slot_begin, slot_count, container});
+  // Kill and wait go through the pidfd (-1 before Linux 5.3: pid fallback).
+  const auto pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  batch.add({pid, report_r, pidfd < 0 ? -1 : pidfd, slot_begin, slot_count, container});
   return {};
 }
 

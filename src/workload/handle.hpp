@@ -26,6 +26,7 @@ struct HandleState;
 inline constexpr uint64_t kStartByteTimeoutNs = 30'000'000'000;  // child waits this for start
 inline constexpr uint64_t kReadyTimeoutNs = 5'000'000'000;       // auto-start ready wait
 inline constexpr uint64_t kCollectTimeoutNs = 5'000'000'000;     // shared collect deadline
+inline constexpr uint64_t kReapTimeoutNs = 5'000'000'000;        // SIGKILL to reaped, else evidence
 inline constexpr int kReportPipeBytes = 8 * 1024 * 1024;
 
 // How validated groups are started.

@@ -61,9 +61,12 @@ struct ForkedChild {
   // (1 for a plain worker, all of them for a pcomm container).
   size_t slot_begin = 0, slot_count = 0;
   bool container = false;
+  UniqueFd pidfd;  // -1 when the kernel has no pidfd_open (before 5.3)
   bool ready = false;
+  bool exited = false;  // seen exited (waitid WNOWAIT), not yet reaped
   bool reaped = false;
   int wait_status = 0;
+  std::string stuck;  // not reaped before the deadline: where it is stuck
   std::vector<uint8_t> buf;
 };
 
@@ -79,13 +82,19 @@ struct ThreadShared {
 struct HandleState {
   std::shared_ptr<SharedResources> res;
   std::vector<ForkedChild> children;
+  // Children collect_children could not reap in time (kReapTimeoutNs); the
+  // destructor tries once more.
+  std::vector<ForkedChild> unreaped;
   // Forked children's shared start pipe: one byte per child releases it.
   UniqueFd start_r, start_w;
   // Built once before the first fork (prepare_fork in fork_spawn.cpp):
-  // every worker slot in worker_index order, and every inter-worker pipe fd
-  // plus the start pipe's write end (what a child closes).
+  // every worker slot in worker_index order; every inter-worker pipe fd
+  // (what a pcomm container keeps); /dev/null for the children's stdio; the
+  // fd bound of a child's close loop on kernels without close_range.
   std::vector<WorkerSlot> slots;
-  std::vector<int> child_close_fds;
+  std::vector<int> container_keep;
+  UniqueFd dev_null;
+  int fd_limit = 1024;
   std::vector<std::shared_ptr<ThreadShared>> threads;
   std::vector<std::thread> thread_objs;
   std::shared_ptr<std::atomic<uint32_t>> thread_start;  // 0 = hold, 1 = go

@@ -34,7 +34,7 @@ void setup_topo(CLI::App& app, Action& chosen) {
       "Examples:\n  ktstr topo\n  ktstr topo --spec 2n4l2c2t --json");
   cmd->add_option("--spec", opts->spec,
                   "describe the VM topology NnLlCcTt (nodes, LLCs in total, cores per LLC, "
-                  "threads per core), e.g. 1n2l4c2t, instead of the host");
+                  "threads per core), e.g. 1n2l4c2t, or a preset, instead of the host");
   cmd->add_flag("--json", opts->json, "print JSON (layout in docs/topology.md)");
   cmd->add_option("--sysfs-root", opts->sysfs_root,
                   "read devices/system/{cpu,node} under this directory instead of /sys")

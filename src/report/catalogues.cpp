@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "scenario/catalogue.hpp"
+#include "topology/presets.hpp"
 #include "workload/catalogue_doc.hpp"
 
 namespace ktstr::report {
@@ -13,6 +14,7 @@ const std::vector<Catalogue>& list_catalogues() {
        workload::work_types_markdown},
       {"scenarios", scenario::catalogue_text, scenario::catalogue_json},
       {"checks", scenario::checks_text, scenario::checks_json},
+      {"presets", topo::presets_text, topo::presets_json, topo::presets_markdown},
   };
   return catalogues;
 }

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "topology/cpuset_math.hpp"
+#include "topology/presets.hpp"
 #include "util/check.hpp"
 
 namespace ktstr::topo {
@@ -207,6 +208,7 @@ std::vector<CpuSet> Topology::split_by_node(const CpuSet& cpus) const {
 
 Result<Topology> host_or_synthetic(const std::string& spec, const std::string& sysfs_root) {
   if (spec.empty()) return Topology::from_sysfs(sysfs_root);
+  if (const Preset* p = find_preset(spec)) return Topology::synthetic(p->spec);
   auto parsed = TopologySpec::parse(spec);
   if (!parsed) return unexpected(parsed.error());
   return Topology::synthetic(*parsed);

@@ -1,5 +1,6 @@
 #include "vm/vm_flags.hpp"
 
+#include "topology/presets.hpp"
 #include "util/duration.hpp"
 #include "vm/accel.hpp"
 #include "vm/vm_argv.hpp"
@@ -9,7 +10,10 @@ namespace ktstr::vm {
 Result<VmRequest> vm_request_from_flags(const VmFlags& f) {
   VmRequest req;
   req.kernel = f.kernel;
-  req.topology = f.topology;
+  auto topology = topo::resolve_topology(f.topology);
+  if (!topology) return unexpected(topology.error());
+  req.topology = topology->spec.to_string();
+  req.memory_mib = topology->memory_mib;
   req.scheduler = f.scheduler;
   req.scheduler_args = f.sched_args;
   auto accel = parse_accel(f.accel);

@@ -1,0 +1,93 @@
+// `ktstr gauntlet`: every selected scenario on every preset, scheduler and
+// kernel. `--list` prints this shard's jobs with their estimated time;
+// otherwise they run one after another in VMs with one progress line.
+#include <unistd.h>
+
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/command.hpp"
+#include "gauntlet/run.hpp"
+
+namespace ktstr::cli {
+namespace {
+
+struct GauntletCli {
+  gauntlet::GauntletOptions o;
+  int shard_total = 0;  // 0: not given
+  bool list = false;
+  bool json = false;
+};
+
+void print_progress(const gauntlet::Progress& p) {
+  static const bool tty = decorations_allowed(STDERR_FILENO);
+  const std::string line = gauntlet::render_progress(p);
+  if (tty) {
+    fmt::print(stderr, "\r\033[K{}{}", line, p.running ? "" : "\n");
+  } else {
+    fmt::print(stderr, "ktstr: {}\n", line);
+  }
+}
+
+int run_gauntlet(GauntletCli& c) {
+  if (c.shard_total > 0) c.o.shard_total = c.shard_total;
+  auto plan = gauntlet::plan_gauntlet(c.o, gauntlet::process_env());
+  if (!plan) return report_error(plan.error());
+  if (c.list) {
+    if (c.json) {
+      fmt::print("{}\n", gauntlet::plan_json(*plan).dump(2));
+    } else {
+      fmt::print("{}", gauntlet::render_plan_text(*plan));
+    }
+    return kExitPass;
+  }
+  auto run = gauntlet::run_plan(*plan, c.o.duration, print_progress);
+  if (c.json) {
+    fmt::print("{}\n", gauntlet::run_json(*plan, run).dump(2));
+  } else {
+    fmt::print("{}", gauntlet::render_run_text(*plan, run));
+  }
+  return run.exit_code;
+}
+
+void setup(CLI::App& app, Action& chosen) {
+  auto c = std::make_shared<GauntletCli>();
+  auto* cmd = app.add_subcommand(
+      "gauntlet", "Every scenario across topology presets, schedulers and kernels (VM jobs)");
+  cmd->footer(
+      "Examples:\n"
+      "  ktstr gauntlet --presets all --list\n"
+      "  ktstr gauntlet steady 'cgroup_*' --presets 4cpu-1llc-nosmt,16cpu-4llc-2n-smt \\\n"
+      "      --scheduler eevdf --scheduler scx_simple --kernel sched-ext --list\n"
+      "  ktstr gauntlet --budget 10m --shard 2/4 --list --json\n"
+      "Shards come from --shard i/n or the environment (Kubernetes, GitLab, Slurm, Buildkite);\n"
+      "see docs/gauntlet.md. Exit codes: 0 all passed (or listed), 1 a job failed, 2 invalid\n"
+      "input, 3 environment, 4 inconclusive, 130 interrupted.");
+  auto& o = c->o;
+  cmd->add_option("scenarios", o.scenarios,
+                  "Scenario files or catalogue names/globs (none = the default set)");
+  cmd->add_option("--filter", o.filter, "Keep scenarios whose name contains this (or glob)");
+  cmd->add_option("--presets", o.presets, "Comma-separated preset names, or all")
+      ->capture_default_str();
+  cmd->add_option("--scheduler", o.schedulers, "A scheduler to run every job under (repeat)")
+      ->take_all();
+  cmd->add_option("--kernel", o.kernels, "A kernel to run every job on (repeat)")->take_all();
+  cmd->add_option("--duration", o.duration, "Override every scenario's duration (e.g. 5s)");
+  cmd->add_option("--budget", o.budget,
+                  "Pick a covering subset whose estimated time fits (e.g. 10m)");
+  cmd->add_option("--seed", o.seed, "Seed of --budget's fill order")->capture_default_str();
+  cmd->add_option("--shard", o.shard, "Run part i of n (1-based), e.g. 2/4");
+  cmd->add_option("--shard-total", c->shard_total,
+                  "Shard count for a Kubernetes Indexed Job (index from JOB_COMPLETION_INDEX)")
+      ->check(CLI::Range(1, 100000));
+  cmd->add_flag("--list", c->list, "Print the jobs with estimated times and exit");
+  cmd->add_flag("--json", c->json, "Print JSON instead of text (the list or the results)");
+  cmd->callback([c, &chosen] { chosen = [c] { return run_gauntlet(*c); }; });
+}
+
+}  // namespace
+
+KTSTR_CLI_COMMAND("gauntlet", setup);
+
+}  // namespace ktstr::cli

@@ -48,7 +48,8 @@ std::set<std::string> listed_ids(const std::vector<std::string>& args) {
   auto r = run_ktstr(args);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   std::set<std::string> ids;
-  for (const auto& j : nlohmann::json::parse(r.out)["jobs"]) ids.insert(j["id"]);
+  const auto doc = nlohmann::json::parse(r.out);
+  for (const auto& j : doc["jobs"]) ids.insert(j["id"]);
   return ids;
 }
 

@@ -55,6 +55,24 @@ std::string header(const GauntletPlan& p) {
   return out;
 }
 
+// What every shard of one gauntlet command shares: the jobs left after
+// --budget (before sharding) and a fingerprint of their ids, so `ktstr
+// merge` can refuse shards of different job lists.
+nlohmann::json matrix_json(const GauntletPlan& p) {
+  std::string ids;
+  size_t count = 0;
+  auto add = [&](size_t i) {
+    ids += p.matrix.jobs[i].id() + "\n";
+    ++count;
+  };
+  if (p.budget) {
+    for (size_t i : p.budget->picked) add(i);
+  } else {
+    for (size_t i = 0; i < p.matrix.jobs.size(); ++i) add(i);
+  }
+  return {{"jobs", count}, {"fingerprint", fmt::format("{:016x}", seeded_hash(ids, 0))}};
+}
+
 }  // namespace
 
 std::string render_plan_text(const GauntletPlan& p) {
@@ -110,6 +128,7 @@ nlohmann::json plan_json(const GauntletPlan& p) {
       {"estimate_ms", p.estimate_ms},
       {"shard",
        {{"index", p.shard.index + 1}, {"total", p.shard.total}, {"source", p.shard.source}}}};
+  out["matrix"] = matrix_json(p);
   if (p.budget) {
     out["budget"] = {{"budget_ms", p.budget_ms},
                      {"selected", p.budget->picked.size()},

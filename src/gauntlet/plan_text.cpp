@@ -35,9 +35,8 @@ std::string header(const GauntletPlan& p) {
       plural(count_distinct(jobs, &Job::kernel), "kernel"), plural(jobs.size(), "job"),
       plural(p.matrix.skipped.size(), "cell"));
   if (p.budget) {
-    out += fmt::format("budget {}: {} of {} (estimated {}), ", human_ms(p.budget_ms),
-                       plural(p.budget->picked.size(), "job"), jobs.size(),
-                       human_ms(p.budget->estimate_ms));
+    out += fmt::format("budget {}: {} of {} jobs (estimated {}), ", human_ms(p.budget_ms),
+                       p.budget->picked.size(), jobs.size(), human_ms(p.budget->estimate_ms));
     if (p.budget->uncovered.empty()) {
       out += "every scenario, preset, scheduler and kernel at least once\n";
     } else {

@@ -27,7 +27,8 @@ void add_vm_flags(CLI::App* cmd, VmFlags& f, bool with_vm_switch) {
   }
   cmd->add_option("--kernel", f.kernel, "VM kernel: auto, sched-ext, debian, a cache key or a path")
       ->envname("KTSTR_KERNEL");
-  cmd->add_option("--topology", f.topology, "VM topology: a preset (ktstr list presets) or NnLlCcTt, e.g. 1n2l4c2t")
+  cmd->add_option("--topology", f.topology,
+                  "VM topology: a preset (ktstr list presets) or NnLlCcTt, e.g. 1n2l4c2t")
       ->envname("KTSTR_TOPOLOGY");
   cmd->add_option("--scheduler", f.scheduler,
                   "eevdf, a fixture (scx_simple, scx_qmap, scx_central, scx_flatcg) or a path")

@@ -35,9 +35,8 @@ std::string header(const GauntletPlan& p) {
       plural(count_distinct(jobs, &Job::kernel), "kernel"), plural(jobs.size(), "job"),
       plural(p.matrix.skipped.size(), "cell"));
   if (p.budget) {
-    out += fmt::format("budget {}: {} of {} (estimated {}), ", human_ms(p.budget_ms),
-                       plural(p.budget->picked.size(), "job"), jobs.size(),
-                       human_ms(p.budget->estimate_ms));
+    out += fmt::format("budget {}: {} of {} jobs (estimated {}), ", human_ms(p.budget_ms),
+                       p.budget->picked.size(), jobs.size(), human_ms(p.budget->estimate_ms));
     if (p.budget->uncovered.empty()) {
       out += "every scenario, preset, scheduler and kernel at least once\n";
     } else {
@@ -53,6 +52,24 @@ std::string header(const GauntletPlan& p) {
                        plural(p.mine.size(), "job"));
   }
   return out;
+}
+
+// What every shard of one gauntlet command shares: the jobs left after
+// --budget (before sharding) and a fingerprint of their ids, so `ktstr
+// merge` can refuse shards of different job lists.
+nlohmann::json matrix_json(const GauntletPlan& p) {
+  std::string ids;
+  size_t count = 0;
+  auto add = [&](size_t i) {
+    ids += p.matrix.jobs[i].id() + "\n";
+    ++count;
+  };
+  if (p.budget) {
+    for (size_t i : p.budget->picked) add(i);
+  } else {
+    for (size_t i = 0; i < p.matrix.jobs.size(); ++i) add(i);
+  }
+  return {{"jobs", count}, {"fingerprint", fmt::format("{:016x}", seeded_hash(ids, 0))}};
 }
 
 }  // namespace
@@ -110,6 +127,7 @@ nlohmann::json plan_json(const GauntletPlan& p) {
       {"estimate_ms", p.estimate_ms},
       {"shard",
        {{"index", p.shard.index + 1}, {"total", p.shard.total}, {"source", p.shard.source}}}};
+  out["matrix"] = matrix_json(p);
   if (p.budget) {
     out["budget"] = {{"budget_ms", p.budget_ms},
                      {"selected", p.budget->picked.size()},

@@ -4,11 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "cli_runner.hpp"
 #include "topology/presets.hpp"
+#include "util/file_io.hpp"
 
 namespace ktstr {
 namespace {
@@ -48,7 +50,8 @@ std::set<std::string> listed_ids(const std::vector<std::string>& args) {
   auto r = run_ktstr(args);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   std::set<std::string> ids;
-  for (const auto& j : nlohmann::json::parse(r.out)["jobs"]) ids.insert(j["id"]);
+  const auto doc = nlohmann::json::parse(r.out);
+  for (const auto& j : doc["jobs"]) ids.insert(j["id"]);
   return ids;
 }
 
@@ -70,6 +73,39 @@ TEST(GauntletCli, ShardsRunAsSeparateProcessesUnionToTheWholeList) {
   }
   EXPECT_EQ(count, whole.size());
   EXPECT_EQ(seen, whole);
+}
+
+// The round trip: 3 shard documents from separate processes, merged
+// by `ktstr merge`, list exactly the unsharded jobs; a missing shard is
+// reported (exit 4) and a repeated one refused (exit 2).
+TEST(GauntletCli, MergeOfThreeShardsEqualsTheUnshardedList) {
+  char dir_template[] = "/tmp/ktstr-merge-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir_template), nullptr);
+  const std::string dir = dir_template;
+  const std::vector<std::string> base = {"gauntlet", "steady", "affinity_*", "--presets",
+                                         "all",      "--list", "--json"};
+  std::vector<std::string> files;
+  for (int i = 1; i <= 3; ++i) {
+    auto args = base;
+    args.insert(args.end(), {"--shard", std::to_string(i) + "/3"});
+    auto r = run_ktstr(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    files.push_back(dir + "/shard-" + std::to_string(i) + ".json");
+    ASSERT_TRUE(write_file_atomic(files.back(), r.out));
+  }
+  auto merged = run_ktstr({"merge", files[0], files[1], files[2], "-o", dir + "/all.json"});
+  ASSERT_EQ(merged.exit_code, 0) << merged.err;
+  EXPECT_THAT(merged.err, HasSubstr("merged 3 of 3 shards"));
+  auto all = nlohmann::json::parse(*read_file(dir + "/all.json"));
+  auto whole = nlohmann::json::parse(run_ktstr(base).out);
+  ASSERT_EQ(all["jobs"].size(), whole["jobs"].size());
+  for (size_t i = 0; i < all["jobs"].size(); ++i) EXPECT_EQ(all["jobs"][i], whole["jobs"][i]);
+  auto partial = run_ktstr({"merge", files[0], files[2]});
+  EXPECT_EQ(partial.exit_code, 4);
+  EXPECT_THAT(partial.err, HasSubstr("missing shard 2/3"));
+  auto twice = run_ktstr({"merge", files[0], files[0]});
+  EXPECT_EQ(twice.exit_code, 2);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(GauntletCli, ShardFromGitLabEnvironment) {

@@ -204,6 +204,16 @@ TEST(GauntletPlan, ListsJobsWithEstimatesAndTotal) {
   EXPECT_EQ(j["jobs"][0]["id"], "steady@4cpu-1llc-nosmt/eevdf/auto");
   EXPECT_EQ(j["jobs"][0]["estimate_ms"], 4600);
   EXPECT_EQ(j["skipped"][0]["preset"], "4cpu-1llc-nosmt");
+  // 10 s: the cheapest job, then the one bringing a new scenario, preset
+  // and scheduler (4.6 + 4.9 s); nothing else fits.
+  o.budget = "10s";
+  auto b = plan_gauntlet(o, no_env());
+  ASSERT_TRUE(b) << b.error().describe();
+  EXPECT_EQ(b->mine, (std::vector<size_t>{0, 5}));
+  EXPECT_THAT(render_plan_text(*b),
+              HasSubstr("budget 10.0 s: 2 of 6 jobs (estimated 9.5 s), every scenario, preset, "
+                        "scheduler and kernel at least once\n"));
+  EXPECT_EQ(plan_json(*b)["matrix"]["jobs"], 2);
 }
 
 TEST(GauntletPlan, BadInputNamesTheFlag) {

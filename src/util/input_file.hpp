@@ -16,6 +16,9 @@ namespace ktstr {
 // A scenario file: the largest shipped one is under 1 KiB; 1 MiB is ~25,000
 // lines of TOML, far past anything written by hand or generated sensibly.
 inline constexpr size_t kScenarioFileMaxBytes = size_t{1} << 20;
+// A kernel config fragment (`ktstr kernel build --config-fragment`): a whole
+// .config is ~300 KiB.
+inline constexpr size_t kConfigFragmentMaxBytes = size_t{1} << 20;
 // A run document (`ktstr run --json`, read by `report` and `compare`): a
 // --raw run keeps every worker report with its latency samples, so a long
 // --repeat run of many workers reaches tens of MiB; 256 MiB leaves room for

@@ -16,11 +16,15 @@ struct ReportOptions {
 };
 
 int run_report(const ReportOptions& o) {
+  if (auto st = report::check_outputs(o.out.named()); !st) return report_error(st.error());
   auto run = report::load_run_document(o.from);
   if (!run) return report_error(run.error());
   if (auto st = report::write_outputs(*run, o.out); !st) return report_error(st.error());
-  // The same terminal report `ktstr run` prints.
-  if (o.text || !o.out.any()) fmt::print("{}", report::render_run_text(*run));
+  // The same terminal report `ktstr run` prints; stderr when an output is "-".
+  if (o.text || !o.out.any()) {
+    fmt::print(report::writes_stdout(o.out.named()) ? stderr : stdout, "{}",
+               report::render_run_text(*run));
+  }
   return kExitPass;
 }
 
@@ -34,12 +38,15 @@ void setup_report(CLI::App& app, Action& chosen) {
       "  ktstr report run.json --html run.html --junit junit.xml\n"
       "  ktstr report run.json --trace run.trace.json   # open in ui.perfetto.dev\n"
       "  ktstr report run.json                          # the terminal report again\n"
-      "Exit codes: 0 written, 2 unreadable or unsupported FROM (docs/reports.md).");
+      "Exit codes: 0 written, 2 unreadable or unsupported FROM, or an output path that cannot\n"
+      "be written (checked first; docs/reports.md \"Output files\").");
   cmd->add_option("FROM", o->from, "run document written by `ktstr run --json`")->required();
   cmd->add_option("--junit", o->out.junit_path, "write JUnit XML here ('-' = stdout)");
-  cmd->add_option("--html", o->out.html_path, "write the self-contained HTML report here");
+  cmd->add_option("--html", o->out.html_path,
+                  "write the self-contained HTML report here ('-' = stdout)");
   cmd->add_option("--trace", o->out.trace_path,
-                  "write Chrome/Perfetto trace-event JSON here (worker tracks need --raw runs)");
+                  "write Chrome/Perfetto trace-event JSON here ('-' = stdout; worker tracks need "
+                  "--raw runs)");
   cmd->add_flag("--text", o->text,
                 "print the terminal report of `ktstr run` (the default without other outputs)");
   cmd->callback([o, &chosen] { chosen = [o] { return run_report(*o); }; });

@@ -2,6 +2,8 @@
 // (text by default, `--json FILE` per docs/results.md).
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include "cli/command.hpp"
 #include "cli/run_options.hpp"
 #include "report/run_document.hpp"
@@ -28,7 +30,21 @@ Result<scenario::RunLoopOptions> loop_options(const RunOptions& o) {
   return loop;
 }
 
+}  // namespace
+
+void print_run_text(const std::string& text, const RunOptions& o) {
+  if (!o.emit().stdout_taken()) {
+    fmt::print("{}", text);
+  } else if (std::getenv("KTSTR_GUEST_INIT") == nullptr) {  // the host renders a guest's run
+    fmt::print(stderr, "{}", text);
+  }
+}
+
+namespace {
+
 int run(const RunOptions& o) {
+  // Bad output paths are exit 2 before anything runs or boots.
+  if (auto st = report::check_emit_outputs(o.emit()); !st) return report_error(st.error());
   if (o.vm.vm) return run_scenarios_in_vm(o);
   auto loop = loop_options(o);
   if (!loop) return report_error(loop.error());
@@ -49,7 +65,7 @@ int run(const RunOptions& o) {
   }
   auto text = report::emit_run(&run, run, o.emit());
   if (!text) return report_error(text.error());
-  fmt::print("{}", *text);
+  print_run_text(*text, o);
   return run.exit_code;
 }
 

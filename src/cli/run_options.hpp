@@ -26,6 +26,10 @@ struct RunOptions {
   report::RunEmitOptions emit() const { return {outputs, json, raw}; }
 };
 
+// Prints a run's terminal text: to stdout, or to stderr when an output is
+// "-" (nothing inside a test VM, where the host renders the run).
+void print_run_text(const std::string& text, const RunOptions& o);
+
 // Runs the selected scenarios inside a test VM: scenario files are copied
 // in, the guest runs `ktstr run ... --json -`, and the host writes the
 // result (with a `vm` section) and renders the text as for a host run.

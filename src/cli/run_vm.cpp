@@ -35,7 +35,7 @@ int run_scenarios_in_vm(const RunOptions& o) {
   auto parsed = scenario::parse_run_result(guest.doc.dump());
   auto text = report::emit_run(parsed ? &*parsed : nullptr, std::move(guest.doc), o.emit());
   if (!text) return report_error(text.error());
-  fmt::print("{}", *text);
+  print_run_text(*text, o);
   return guest.exit_code;
 }
 

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "util/file_io.hpp"
+#include "util/input_file.hpp"
 
 namespace ktstr::report {
 
@@ -44,7 +44,7 @@ Result<CompareInput> parse_compare_input(const std::string& path, const std::str
 }
 
 Result<CompareInput> load_compare_input(const std::string& path) {
-  auto text = read_file(path);
+  auto text = read_input_file(path, kResultFileMaxBytes, "run document");
   if (!text) return unexpected(text.error());
   return parse_compare_input(path, *text);
 }

@@ -43,25 +43,28 @@ struct Counts {
       ++skipped;
     }
   }
-  std::string attrs() const {
-    return fmt::format(" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{}\"",
-                       tests, failures, errors, skipped, seconds(time_ms));
+  // junit-10 has `skipped` on a testsuite only; readers sum the suites.
+  std::string attrs(bool with_skipped = true) const {
+    return fmt::format(
+        " tests=\"{}\" failures=\"{}\" errors=\"{}\"{} time=\"{}\"", tests, failures, errors,
+        with_skipped ? fmt::format(" skipped=\"{}\"", skipped) : std::string(), seconds(time_ms));
   }
 };
 
-void property(std::string& out, std::string_view name, std::string_view value) {
-  out += fmt::format("        <property{}{}/>\n", attr("name", name), attr("value", value));
-}
-
-void properties(std::string& out, const ScenarioResult& s) {
-  out += "      <properties>\n";
-  property(out, "verdict", to_string(s.verdict));
-  property(out, "repeat", std::to_string(s.repeat));
-  if (!s.source.empty()) property(out, "source", s.source);
-  property(out, "scheduler", s.scheduler.name);
-  for (const auto& [name, value] : key_stats(s)) property(out, name, value);
-  for (const auto& c : s.checks) property(out, "check." + c.name, describe_check(c));
-  out += "      </properties>\n";
+// The scenario's facts as "name: value" lines: strict JUnit (junit-10) has
+// no testcase properties, so they lead the testcase's <system-out>.
+std::string facts(const ScenarioResult& s) {
+  std::string out;
+  auto line = [&out](std::string_view name, std::string_view value) {
+    out += fmt::format("{}: {}\n", name, value);
+  };
+  line("verdict", to_string(s.verdict));
+  line("repeat", std::to_string(s.repeat));
+  if (!s.source.empty()) line("source", s.source);
+  line("scheduler", s.scheduler.name);
+  for (const auto& [name, value] : key_stats(s)) line(name, value);
+  for (const auto& c : s.checks) line("check." + c.name, describe_check(c));
+  return out;
 }
 
 // The evidence of a failed scenario: the reason, then every failed check.
@@ -101,12 +104,10 @@ void testcase(std::string& out, const RunResult& run, const ScenarioResult& s,
   out += fmt::format("    <testcase{}{} time=\"{}\">\n", attr("name", testcase_name(run, s)),
                      attr("classname", classname), seconds(s.duration_ms));
   outcome(out, s);
-  properties(out, s);
-  if (!s.timeline.empty()) {
-    std::string log;
-    for (const auto& e : s.timeline) log += format_timeline_event(e) + "\n";
-    out += "      <system-out>" + xml_escape(log, false) + "</system-out>\n";
-  }
+  std::string text = facts(s);
+  if (!s.timeline.empty()) text += "\n";
+  for (const auto& e : s.timeline) text += format_timeline_event(e) + "\n";
+  out += "      <system-out>" + xml_escape(text, false) + "</system-out>\n";
   if (!s.warnings.empty()) {
     std::string log;
     for (const auto& w : s.warnings) log += "warning: " + w + "\n";
@@ -151,7 +152,7 @@ std::string render_junit(const RunResult& run) {
     total.add(s);
   }
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out += fmt::format("<testsuites{}{}>\n", attr("name", "ktstr"), total.attrs());
+  out += fmt::format("<testsuites{}{}>\n", attr("name", "ktstr"), total.attrs(false));
   for (const auto& suite : order) {
     Counts c;
     for (const auto* s : by_category[suite]) c.add(*s);

@@ -2,7 +2,9 @@
 // and Jenkins show natively: one <testsuite> per scenario category, one
 // <testcase> per scenario and repeat; failed checks become <failure> with
 // their evidence, engine errors <error>, skips and inconclusive results
-// <skipped> with the reason; key statistics are <properties>.
+// <skipped> with the reason (also scenarios not run: fail-fast, interrupt);
+// verdict, key statistics and checks lead the testcase's <system-out>. The
+// output validates against tests/data/junit/junit.xsd (junit-10 structure).
 #pragma once
 
 #include <string>

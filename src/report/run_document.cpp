@@ -3,9 +3,19 @@
 #include <fmt/format.h>
 
 #include "report/run_text.hpp"
-#include "util/file_io.hpp"
+#include "util/output_file.hpp"
 
 namespace ktstr::report {
+
+std::vector<NamedOutput> RunEmitOptions::named() const {
+  auto out = files.named();
+  out.push_back({"--json", json_path});
+  return out;
+}
+
+Status check_emit_outputs(const RunEmitOptions& o) {
+  return check_outputs(o.named());
+}
 
 Result<std::string> emit_run(const scenario::RunResult* run, nlohmann::json doc,
                              const RunEmitOptions& o) {
@@ -16,14 +26,11 @@ Result<std::string> emit_run(const scenario::RunResult* run, nlohmann::json doc,
     for (auto& sc : doc["scenarios"]) sc.erase("reports");
   }
   if (!o.json_path.empty()) {
-    const std::string text = doc.dump(2) + "\n";
-    if (o.json_path == "-") {
-      fmt::print("{}", text);
-    } else if (auto st = write_file_atomic(o.json_path, text); !st) {
+    if (auto st = write_output_file(o.json_path, doc.dump(2) + "\n"); !st) {
       return unexpected(st.error());
     }
   }
-  if (o.json_path == "-" || run == nullptr) return std::string();
+  if (run == nullptr) return std::string();
   return render_run_text(*run);
 }
 

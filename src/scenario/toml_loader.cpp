@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "scenario/toml_parts.hpp"
-#include "util/file_io.hpp"
+#include "util/input_file.hpp"
 #include "util/suggest.hpp"
 
 namespace ktstr::scenario {
@@ -213,11 +213,8 @@ Result<Scenario> parse_scenario_toml(std::string_view text, const std::string& f
 }
 
 Result<Scenario> load_scenario_file(const std::string& path) {
-  auto text = read_file(path);
-  if (!text) {
-    return invalid_input(fmt::format("cannot read scenario file: {}", text.error().describe()),
-                         path);
-  }
+  auto text = read_input_file(path, kScenarioFileMaxBytes, "scenario file");
+  if (!text) return unexpected(text.error());
   return parse_scenario_toml(*text, path);
 }
 

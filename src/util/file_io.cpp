@@ -4,8 +4,9 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 
+#include "util/input_file.hpp"
+#include "util/output_file.hpp"
 #include "util/raw_syscall.hpp"
 #include "util/unique_fd.hpp"
 #include "util/worker_path.hpp"
@@ -25,12 +26,12 @@ KTSTR_WORKER_PATH bool write_all(int fd, const void* data, size_t len) {
 }
 
 Result<std::string> read_file(const std::string& path) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return sys_error("cannot open for reading", path);
+  auto file = open_regular_file(path);
+  if (!file) return unexpected(file.error());
   std::string out;
   char buf[4096];
   for (;;) {
-    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    ssize_t n = ::read(file->fd.get(), buf, sizeof buf);
     if (n < 0) {
       if (errno == EINTR) continue;
       return sys_error("read failed", path);
@@ -53,27 +54,7 @@ Status write_file(const std::string& path, const std::string& data) {
 }
 
 Status write_file_atomic(const std::string& path, const std::string& data) {
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (!fd) return sys_error("cannot create", tmp);
-  size_t off = 0;
-  while (off < data.size()) {
-    ssize_t n = ::write(fd.get(), data.data() + off, data.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int e = errno;
-      ::unlink(tmp.c_str());
-      return make_error(ErrorKind::kRuntime, "write failed", e, tmp);
-    }
-    off += static_cast<size_t>(n);
-  }
-  fd.reset();
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    int e = errno;
-    ::unlink(tmp.c_str());
-    return make_error(ErrorKind::kRuntime, "rename failed", e, path);
-  }
-  return {};
+  return replace_file_atomic(path, data, /*durable=*/false);
 }
 
 }  // namespace ktstr

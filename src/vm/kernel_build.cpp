@@ -12,6 +12,7 @@
 
 #include "util/clock.hpp"
 #include "util/file_io.hpp"
+#include "util/input_file.hpp"
 #include "vm/cache.hpp"
 #include "vm/process.hpp"
 #include "vm/sched_ext_config_data.hpp"
@@ -87,7 +88,7 @@ std::string real_path(const std::string& p) {
 
 Result<std::string> fragment_text(const BuildOptions& opts) {
   if (opts.fragment_path.empty()) return std::string(embedded_sched_ext_fragment());
-  return read_file(opts.fragment_path);
+  return read_input_file(opts.fragment_path, kConfigFragmentMaxBytes, "config fragment");
 }
 
 bool is_tarball(const std::string& source) {

@@ -72,23 +72,25 @@ constexpr int kSelfRaisingRtPriority = 70;
 
 int max_rt_of(const std::vector<WorkDef>& works) {
   int most = 0;
-  for (const auto& w : works) {
-    const auto& spec = w.spec;
-    if (spec.sched_policy.is_realtime()) most = std::max(most, spec.sched_policy.priority);
-    auto it = spec.work.params.find("rt_priority");
-    if (it != spec.work.params.end()) {
-      most = std::max(most, std::clamp(std::atoi(it->second.c_str()), 0, 99));
-    }
-    const auto* def = workload::WorkTypeRegistry::instance().find(spec.work.name);
-    if (def != nullptr &&
-        std::find(def->needs.begin(), def->needs.end(), "cap_sys_nice") != def->needs.end()) {
-      most = std::max(most, kSelfRaisingRtPriority);
-    }
-  }
+  for (const auto& w : works) most = std::max(most, max_worker_rt_priority(w.spec));
   return most;
 }
 
 }  // namespace
+
+int max_worker_rt_priority(const workload::WorkSpec& spec) {
+  int most = spec.sched_policy.is_realtime() ? spec.sched_policy.priority : 0;
+  auto it = spec.work.params.find("rt_priority");
+  if (it != spec.work.params.end()) {
+    most = std::max(most, std::clamp(std::atoi(it->second.c_str()), 0, 99));
+  }
+  const auto* def = workload::WorkTypeRegistry::instance().find(spec.work.name);
+  if (def != nullptr &&
+      std::find(def->needs.begin(), def->needs.end(), "cap_sys_nice") != def->needs.end()) {
+    most = std::max(most, kSelfRaisingRtPriority);
+  }
+  return most;
+}
 
 int max_worker_rt_priority(const Scenario& s) {
   int most = 0;

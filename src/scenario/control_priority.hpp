@@ -50,6 +50,7 @@ int control_rt_priority(int max_worker_rt_priority);
 // types that raise themselves (those needing cap_sys_nice: the rt family's
 // fixed tiers go up to priority_inversion's FIFO 70). 0 when none.
 int max_worker_rt_priority(const Scenario& s);
+int max_worker_rt_priority(const workload::WorkSpec& spec);
 
 // The calling thread's schedstat run delay (ns waited for a CPU); nullopt
 // without schedstats.

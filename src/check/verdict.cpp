@@ -8,6 +8,7 @@ namespace {
 constexpr EnumName<Verdict> kVerdictNames[] = {{Verdict::kPass, "pass"},
                                                {Verdict::kSkip, "skip"},
                                                {Verdict::kInconclusive, "inconclusive"},
+                                               {Verdict::kFlaky, "flaky"},
                                                {Verdict::kFail, "fail"}};
 }  // namespace
 
@@ -17,7 +18,8 @@ std::string_view to_string(Verdict v) {
 
 Result<Verdict> parse_verdict(std::string_view text) {
   if (auto v = enum_from_name<Verdict>(kVerdictNames, text)) return *v;
-  return invalid_input(fmt::format("'{}' is not a verdict (pass, skip, inconclusive, fail)", text));
+  return invalid_input(
+      fmt::format("'{}' is not a verdict (pass, skip, inconclusive, flaky, fail)", text));
 }
 
 Verdict worst(Verdict a, Verdict b) {

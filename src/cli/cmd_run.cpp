@@ -56,13 +56,6 @@ int run(const RunOptions& o) {
   }
   if (auto st = scenario::check_run_environment(*selected); !st) return report_error(st.error());
   auto run = scenario::run_scenarios(*selected, *loop);
-  const size_t total = selected->size() * o.run.repeat;
-  if (!run.interrupted && run.scenarios.size() < total) {
-    fmt::print(stderr,
-               "stopped after the first failure ({} of {} not run; --keep-going runs "
-               "them all)\n",
-               total - run.scenarios.size(), total);
-  }
   auto text = report::emit_run(&run, run, o.emit());
   if (!text) return report_error(text.error());
   print_run_text(*text, o);
@@ -79,11 +72,11 @@ void setup(CLI::App& app, Action& chosen) {
       "  sudo ktstr run                          # the default set\n"
       "  sudo ktstr run steady cgroup_cpuset_swap_midrun --duration 5s\n"
       "  sudo ktstr run my_test.toml --json result.json --check max_gap_ms=500\n"
-      "  sudo ktstr run --filter 'cgroup_*' --keep-going --repeat 3\n"
+      "  sudo ktstr run --filter 'cgroup_*' --fail-fast --repeat 3\n"
       "  ktstr run steady --vm --topology 1n2l4c1t --kernel sched-ext --scheduler scx_simple\n"
       "Exit codes: 0 pass (skips allowed unless --strict), 1 a check failed, 2 invalid input,\n"
       "3 environment (not root, no cgroup controller; with --strict also any skip),\n"
-      "4 inconclusive, 130 interrupted (after cleanup).");
+      "4 inconclusive or flaky (with --strict: 1), 130 interrupted (after cleanup).");
   cmd->add_option("scenarios", o->run.targets, "Scenario files (.toml) or catalogue names/globs");
   cmd->add_option("--duration", o->run.engine.duration,
                   "Override every scenario's duration (e.g. 5s)");
@@ -97,7 +90,14 @@ void setup(CLI::App& app, Action& chosen) {
   cmd->add_option("--seed", o->run.engine.seed,
                   "Seed for random affinity (default: from the name)");
   cmd->add_flag("--raw", o->raw, "Keep every worker report in the JSON");
-  cmd->add_flag("--keep-going", o->run.keep_going, "Run the remaining scenarios after a failure");
+  cmd->add_option("--confirm", o->run.confirm,
+                  "Rerun a scenario whose timing check failed N more times: fail (3/3) or "
+                  "flaky (1/3) (default: 2 for the default set, 0 for named scenarios)")
+      ->check(CLI::Range(0, 20));
+  cmd->add_flag("--fail-fast", o->run.fail_fast,
+                "Stop at the first failure; the rest are listed as skipped");
+  cmd->add_flag("--keep-going", o->run.keep_going,
+                "Run the remaining scenarios after a failure (the default; kept for scripts)");
   cmd->add_flag("--strict", o->run.strict, "Treat skipped scenarios as an error (exit 3)");
   cmd->add_flag("--dry-run", o->dry_run, "List the selected scenarios and exit");
   cmd->add_option("--junit", o->outputs.junit_path, "Write JUnit XML here (docs/reports.md)");

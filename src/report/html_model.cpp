@@ -8,6 +8,7 @@
 #include "report/format.hpp"
 #include "report/html.hpp"
 #include "report/junit.hpp"
+#include "report/run_text.hpp"
 #include "report/summary.hpp"
 #include "util/cpu_list.hpp"
 #include "util/stats.hpp"
@@ -195,6 +196,18 @@ json latency_views(const ScenarioResult& s, json& by_work_type) {
   return latency_from_samples(std::move(by_cg));
 }
 
+// `--confirm`: one entry per attempt, its verdict and its line of values.
+json attempts_view(const ScenarioResult& s) {
+  json out = json::array();
+  const auto lines = render_attempt_lines(s);
+  for (size_t k = 0; k < s.attempts.size() && k < lines.size(); ++k) {
+    out.push_back({{"verdict", to_string(s.attempts[k].verdict)},
+                   {"text", lines[k]},
+                   {"duration_ms", s.attempts[k].duration_ms}});
+  }
+  return out;
+}
+
 json scenario_view(const scenario::RunResult& run, const ScenarioResult& s, size_t k) {
   json checks = json::array();
   for (const auto& c : s.checks) {
@@ -229,7 +242,7 @@ json failures_view(const scenario::RunResult& run) {
   json out = json::array();
   for (const auto& s : run.scenarios) {
     if (s.verdict != check::Verdict::kFail && s.verdict != check::Verdict::kInconclusive &&
-        s.error.empty()) {
+        s.verdict != check::Verdict::kFlaky && s.error.empty()) {
       continue;
     }
     json evidence = json::array();
@@ -239,6 +252,7 @@ json failures_view(const scenario::RunResult& run) {
       }
     }
     if (!s.error.empty()) evidence.push_back("error: " + s.error);
+    for (const auto& line : render_attempt_lines(s)) evidence.push_back(line);
     out.push_back({{"scenario", testcase_name(run, s)},
                    {"verdict", to_string(s.verdict)},
                    {"reason", s.reason},
@@ -255,6 +269,9 @@ json build_html_view(const scenario::RunResult& run) {
   json scenarios = json::array();
   for (size_t k = 0; k < run.scenarios.size(); ++k) {
     scenarios.push_back(scenario_view(run, run.scenarios[k], k));
+    if (!run.scenarios[k].attempts.empty()) {
+      scenarios.back()["attempts"] = attempts_view(run.scenarios[k]);
+    }
   }
   return {{"title", fmt::format("ktstr run {} on {}", run.started_at,
                                 run.host.hostname.empty() ? "?" : run.host.hostname)},

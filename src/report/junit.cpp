@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "report/format.hpp"
+#include "report/run_text.hpp"
 #include "report/summary.hpp"
 
 namespace ktstr::report {
@@ -29,15 +30,21 @@ size_t repeats_of(const RunResult& run, const std::string& name) {
   return n;
 }
 
+// A flaky scenario is a <failure> under --strict (the run exits 1) and a
+// passed testcase with a note in <system-out> otherwise (the run exits 4).
+bool flaky_fails(const RunResult& run, const ScenarioResult& s) {
+  return s.verdict == Verdict::kFlaky && run.strict;
+}
+
 struct Counts {
   size_t tests = 0, failures = 0, errors = 0, skipped = 0;
   double time_ms = 0;
-  void add(const ScenarioResult& s) {
+  void add(const RunResult& run, const ScenarioResult& s) {
     ++tests;
     time_ms += s.duration_ms;
     if (s.error_kind) {
       ++errors;
-    } else if (s.verdict == Verdict::kFail) {
+    } else if (s.verdict == Verdict::kFail || flaky_fails(run, s)) {
       ++failures;
     } else if (s.verdict == Verdict::kSkip || s.verdict == Verdict::kInconclusive) {
       ++skipped;
@@ -75,17 +82,18 @@ std::string failure_text(const ScenarioResult& s) {
   }
   if (!s.error.empty()) text += "error: " + s.error + "\n";
   if (text.empty()) text = s.reason + "\n";
+  for (const auto& line : render_attempt_lines(s)) text += line + "\n";
   return text;
 }
 
-void outcome(std::string& out, const ScenarioResult& s) {
+void outcome(std::string& out, const RunResult& run, const ScenarioResult& s) {
   if (s.error_kind) {
     out += fmt::format("      <error{}{}>{}</error>\n", attr("message", s.error),
                        attr("type", to_string(s.error_kind)), xml_escape(failure_text(s), false));
-  } else if (s.verdict == Verdict::kFail) {
-    std::string type = "check";
+  } else if (s.verdict == Verdict::kFail || flaky_fails(run, s)) {
+    std::string type = s.verdict == Verdict::kFlaky ? "flaky" : "check";
     for (const auto& c : s.checks) {
-      if (c.verdict == Verdict::kFail) {
+      if (c.verdict == Verdict::kFail && s.verdict == Verdict::kFail) {
         type = c.name;
         break;
       }
@@ -103,15 +111,19 @@ void testcase(std::string& out, const RunResult& run, const ScenarioResult& s,
               const std::string& classname) {
   out += fmt::format("    <testcase{}{} time=\"{}\">\n", attr("name", testcase_name(run, s)),
                      attr("classname", classname), seconds(s.duration_ms));
-  outcome(out, s);
+  outcome(out, run, s);
   std::string text = facts(s);
+  if (s.verdict == Verdict::kFlaky && !run.strict) {
+    text += s.reason + "\n";
+    for (const auto& line : render_attempt_lines(s)) text += line + "\n";
+  }
   if (!s.timeline.empty()) text += "\n";
   for (const auto& e : s.timeline) text += format_timeline_event(e) + "\n";
   out += "      <system-out>" + xml_escape(text, false) + "</system-out>\n";
   if (!s.warnings.empty()) {
-    std::string log;
-    for (const auto& w : s.warnings) log += "warning: " + w + "\n";
-    out += "      <system-err>" + xml_escape(log, false) + "</system-err>\n";
+    std::string err;
+    for (const auto& w : s.warnings) err += "warning: " + w + "\n";
+    out += "      <system-err>" + xml_escape(err, false) + "</system-err>\n";
   }
   out += "    </testcase>\n";
 }
@@ -149,13 +161,13 @@ std::string render_junit(const RunResult& run) {
     auto [it, fresh] = by_category.try_emplace(suite);
     if (fresh) order.push_back(suite);
     it->second.push_back(&s);
-    total.add(s);
+    total.add(run, s);
   }
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += fmt::format("<testsuites{}{}>\n", attr("name", "ktstr"), total.attrs(false));
   for (const auto& suite : order) {
     Counts c;
-    for (const auto* s : by_category[suite]) c.add(*s);
+    for (const auto* s : by_category[suite]) c.add(run, *s);
     out += fmt::format("  <testsuite{}{}{}{}>\n", attr("name", suite), c.attrs(),
                        attr("timestamp", run.started_at), attr("hostname", run.host.hostname));
     suite_properties(out, run);

@@ -1,7 +1,12 @@
 #include "report/run_text.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
+#include "check/table.hpp"
+#include "report/format.hpp"
+#include "scenario/confirm.hpp"
 #include "util/cpu_list.hpp"
 
 namespace ktstr::report {
@@ -22,9 +27,15 @@ std::string seconds(double ms) {
 
 void render_problem(std::string& out, const ScenarioResult& r, const scenario::RunResult& run) {
   const char* head = r.verdict == Verdict::kFail           ? "FAILED      "
+                     : r.verdict == Verdict::kFlaky        ? "FLAKY       "
                      : r.verdict == Verdict::kInconclusive ? "INCONCLUSIVE"
                                                            : "SKIPPED     ";
-  out += fmt::format("{} {}  {}\n", head, label(r, run), seconds(r.duration_ms));
+  out += fmt::format("{} {}  {}", head, label(r, run), seconds(r.duration_ms));
+  if (!r.attempts.empty()) {
+    out += fmt::format("  {} ({}/{})", check::to_string(r.verdict), scenario::failed_attempts(r),
+                       r.attempts.size());
+  }
+  out += "\n";
   if (!r.error.empty()) out += fmt::format("  error ({}): {}\n", to_string(r.error_kind), r.error);
   if (r.verdict == Verdict::kSkip) out += fmt::format("  {}\n", r.reason);
   for (const auto& c : r.checks) {
@@ -32,7 +43,21 @@ void render_problem(std::string& out, const ScenarioResult& r, const scenario::R
     out += fmt::format("  {} {}: {}  [limit from {}]\n", c.verdict == Verdict::kFail ? "x" : "?",
                        c.name, c.detail, check::to_string(c.source));
   }
+  for (const auto& line : render_attempt_lines(r)) out += "  " + line + "\n";
   if (r.interrupted) out += "  interrupted before the end; statistics cover what ran\n";
+}
+
+// "19.4 % (limit 15 %)" for the check `name` of one attempt.
+std::string check_value(const ScenarioResult& a, const std::string& name) {
+  const auto* def = check::find_check(name);
+  const std::string unit = def != nullptr && !def->unit.empty() ? " " + def->unit : "";
+  for (const auto& c : a.checks) {
+    if (c.name != name) continue;
+    std::string text = c.value ? format_number(*c.value) + unit : "not measured";
+    if (c.threshold) text += fmt::format(" (limit {}{})", format_number(*c.threshold), unit);
+    return text;
+  }
+  return "not evaluated";
 }
 
 std::string wake_cell(const check::CgroupStats& c) {
@@ -68,19 +93,40 @@ void render_table(std::string& out, const scenario::RunResult& run) {
 
 }  // namespace
 
+std::vector<std::string> render_attempt_lines(const ScenarioResult& r) {
+  std::vector<std::string> names;
+  for (const auto& a : r.attempts) {
+    for (const auto& c : a.checks) {
+      if (c.verdict != Verdict::kFail) continue;
+      if (std::find(names.begin(), names.end(), c.name) == names.end()) names.push_back(c.name);
+    }
+  }
+  std::vector<std::string> lines;
+  for (size_t k = 0; k < r.attempts.size(); ++k) {
+    const auto& a = r.attempts[k];
+    std::string line =
+        fmt::format("attempt {}/{}: {:<4}", k + 1, r.attempts.size(), check::to_string(a.verdict));
+    for (const auto& n : names) line += fmt::format("  {} {}", n, check_value(a, n));
+    if (names.empty() || !a.error.empty()) line += "  " + a.reason;
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
 std::string render_run_text(const scenario::RunResult& run) {
   std::string out;
   const auto& h = run.host;
   out += fmt::format("ktstr run on {} (kernel {}, {} CPUs, {}), scheduler {}, cgroups {}\n\n",
                      h.hostname, h.kernel, h.cpus, h.topology, h.scheduler, h.cgroup_layout);
-  size_t counts[4] = {0, 0, 0, 0};
+  size_t counts[5] = {0, 0, 0, 0, 0};  // indexed by Verdict
   for (const auto& r : run.scenarios) ++counts[static_cast<int>(r.verdict)];
-  for (Verdict v : {Verdict::kFail, Verdict::kInconclusive, Verdict::kSkip}) {
+  for (Verdict v : {Verdict::kFail, Verdict::kFlaky, Verdict::kInconclusive, Verdict::kSkip}) {
     for (const auto& r : run.scenarios) {
       if (r.verdict == v) render_problem(out, r, run);
     }
   }
-  if (counts[1] + counts[2] + counts[3] > 0) out += "\n";
+  if (run.scenarios.size() > counts[0]) out += "\n";
   render_table(out, run);
   std::vector<std::string> warnings;
   for (const auto& r : run.scenarios) {
@@ -90,9 +136,13 @@ std::string render_run_text(const scenario::RunResult& run) {
     out += "\nwarnings:\n";
     for (const auto& w : warnings) out += "  " + w + "\n";
   }
-  out += fmt::format("\n{} scenario run(s): {} passed, {} failed, {} skipped, {} inconclusive ({})",
-                     run.scenarios.size(), counts[0], counts[3], counts[1], counts[2],
-                     seconds(run.duration_ms));
+  const auto n = [&](Verdict v) { return counts[static_cast<int>(v)]; };
+  const std::string flaky =
+      n(Verdict::kFlaky) > 0 ? fmt::format(", {} flaky", n(Verdict::kFlaky)) : "";
+  out +=
+      fmt::format("\n{} scenario run(s): {} passed, {} failed{}, {} skipped, {} inconclusive ({})",
+                  run.scenarios.size(), n(Verdict::kPass), n(Verdict::kFail), flaky,
+                  n(Verdict::kSkip), n(Verdict::kInconclusive), seconds(run.duration_ms));
   if (run.interrupted) out += " - interrupted";
   out += "\n";
   return out;

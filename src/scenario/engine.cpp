@@ -9,6 +9,7 @@
 
 #include "cgroup/path.hpp"
 
+#include "scenario/control_priority.hpp"
 #include "scenario/engine_impl.hpp"
 #include "scenario/requirements.hpp"
 #include "scenario/resolve.hpp"
@@ -89,6 +90,7 @@ void Engine::run() {
   finish();
   evaluate();
   r_.duration_ms = static_cast<double>(elapsed_ns()) / 1e6;
+  note_phases();
 }
 
 Status Engine::body() {
@@ -106,6 +108,8 @@ Status Engine::body() {
   for (auto& b : batches_) {
     if (b->handle) b->handle->start();
   }
+  released_ns_ = mono_ns();
+  run_delay_start_ns_ = thread_run_delay_ns();
   event("start", fmt::format("{} worker batch(es) released", batches_.size()));
   const std::vector<Step> implicit(1);
   const auto& steps = s_.steps.empty() ? implicit : s_.steps;
@@ -113,6 +117,8 @@ Status Engine::body() {
   for (size_t i = 0; i < steps.size() && !interrupted() && !health_failed_; ++i) {
     KTSTR_TRY(run_step(i, steps[i], holds[i]));
   }
+  run_end_ns_ = mono_ns();
+  run_delay_end_ns_ = thread_run_delay_ns();
   return {};
 }
 
@@ -121,9 +127,13 @@ Status Engine::run_step(size_t index, const Step& step, uint64_t hold_ns) {
   event("step", fmt::format("{}: {} op(s), hold {} ({})", label, step.ops.size(),
                             format_duration_ns(hold_ns), step.hold.describe()));
   progress(index + 1, label);
+  const uint64_t ops_start = mono_ns();
   for (const auto& op : step.ops) KTSTR_TRY(apply(op, false));
   for (const auto& c : step.cgroups) KTSTR_TRY(add_cgroup(c, true));
+  const uint64_t hold_start = mono_ns();
+  ops_ns_ += hold_start - ops_start;
   KTSTR_TRY(hold(step, hold_ns, index));
+  const uint64_t health_start = mono_ns();
   if (o_.hooks.health) {
     r_.scheduler = o_.hooks.health();
     const bool ok = r_.scheduler.alive && r_.scheduler.attached;
@@ -131,6 +141,7 @@ Status Engine::run_step(size_t index, const Step& step, uint64_t hold_ns) {
                                   ok ? "alive" : "NOT alive/attached"));
     health_failed_ = !ok;
   }
+  ops_ns_ += mono_ns() - health_start;
   return {};
 }
 
@@ -162,6 +173,7 @@ Status Engine::hold(const Step& step, uint64_t hold_ns, size_t index) {
 }
 
 void Engine::finish() {
+  if (released_ns_ != 0 && run_end_ns_ == 0) run_end_ns_ = mono_ns();  // stopped by an error
   progress(0, "collecting");
   if (cgm_) {
     for (auto& [name, c] : cgroups_) {
@@ -172,6 +184,7 @@ void Engine::finish() {
   }
   for (auto& b : batches_) collect(*b);
   kill_all_payloads();
+  collect_end_ns_ = mono_ns();
   event("stop", "all workers collected");
   if (cgm_) {
     if (auto st = cgm_->teardown(); !st) {
@@ -181,6 +194,7 @@ void Engine::finish() {
     event("teardown", "cgroups removed");
     cgm_.reset();
   }
+  teardown_end_ns_ = mono_ns();
   if (interrupted()) r_.interrupted = true;
 }
 
@@ -193,6 +207,8 @@ ScenarioResult run_scenario(const Scenario& scenario, const EngineOptions& optio
   r.description = scenario.description;
   r.source = scenario.source;
   r.repeat = options.repeat;
+  ControlPriority priority(control_rt_priority(max_worker_rt_priority(scenario)));
+  r.phases.control_priority = priority.describe();
   detail::Engine(scenario, options, r).run();
   return r;
 }

@@ -89,6 +89,7 @@ class Engine {
 
   // engine_results.cpp
   void evaluate();
+  void note_phases();  // r_.phases from the marks below; an overrun warning
 
   const Scenario& s_;
   const EngineOptions& o_;
@@ -105,6 +106,11 @@ class Engine {
   size_t next_work_group_ = 0;
   size_t steps_total_ = 1;
   bool health_failed_ = false;
+  // Phase marks (mono ns; 0 = not reached) and the control thread's run
+  // delay over the run phase.
+  uint64_t released_ns_ = 0, run_end_ns_ = 0, collect_end_ns_ = 0, teardown_end_ns_ = 0;
+  uint64_t ops_ns_ = 0;
+  std::optional<uint64_t> run_delay_start_ns_, run_delay_end_ns_;
 };
 
 }  // namespace ktstr::scenario::detail

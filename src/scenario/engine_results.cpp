@@ -1,4 +1,7 @@
-// Engine: from collected reports to statistics, checks and the verdict.
+// Engine: from collected reports to statistics, checks and the verdict, and
+// where the wall time went (phases, overrun warnings).
+#include <fmt/format.h>
+
 #include "check/evaluate.hpp"
 #include "scenario/engine_impl.hpp"
 
@@ -12,7 +15,46 @@ std::string first_with(const std::vector<check::CheckResult>& checks, check::Ver
   return "";
 }
 
+double ms_between(uint64_t from_ns, uint64_t to_ns) {
+  return from_ns != 0 && to_ns > from_ns ? static_cast<double>(to_ns - from_ns) / 1e6 : 0;
+}
+
+// A run phase more than 20 % over the plan, or setup + collection +
+// teardown above 20 % of it (and above 1 s, so short test scenarios on a
+// busy host stay quiet), is worth a warning with its measured causes.
+constexpr double kOverrunRatio = 0.2;
+constexpr double kOutsideFloorMs = 1000;
+
 }  // namespace
+
+void Engine::note_phases() {
+  auto& p = r_.phases;
+  const uint64_t collect_start = run_end_ns_;
+  p.setup_ms = ms_between(t0_ns_, released_ns_ != 0 ? released_ns_ : collect_start);
+  p.run_ms = ms_between(released_ns_, run_end_ns_);
+  p.ops_ms = static_cast<double>(ops_ns_) / 1e6;
+  p.collect_ms = ms_between(collect_start, collect_end_ns_);
+  p.teardown_ms = ms_between(collect_end_ns_, teardown_end_ns_);
+  if (run_delay_start_ns_ && run_delay_end_ns_ && *run_delay_end_ns_ >= *run_delay_start_ns_) {
+    p.control_run_delay_ms = static_cast<double>(*run_delay_end_ns_ - *run_delay_start_ns_) / 1e6;
+  }
+  const double plan = r_.planned_duration_ms;
+  if (r_.interrupted || !r_.error.empty() || plan <= 0 || released_ns_ == 0) return;
+  const double outside = p.setup_ms + p.collect_ms + p.teardown_ms;
+  const bool run_over = p.run_ms > (1 + kOverrunRatio) * plan;
+  const bool outside_over = outside > std::max(kOverrunRatio * plan, kOutsideFloorMs);
+  if (!run_over && !outside_over) return;
+  const std::string w = fmt::format(
+      "overrun: {} for a planned {:.2f}s: run phase {:.2f}s ({:+.0f} %; ops and liveness {:.0f} "
+      "ms, control thread waited {:.0f} ms for a CPU at {}), setup {:.0f} ms, collection {:.0f} "
+      "ms, teardown {:.0f} ms",
+      run_over ? "the run phase overran" : "setup and collection took long", plan / 1000,
+      p.run_ms / 1000, (p.run_ms / plan - 1) * 100, p.ops_ms, p.control_run_delay_ms,
+      p.control_priority.empty() ? "normal priority" : p.control_priority, p.setup_ms, p.collect_ms,
+      p.teardown_ms);
+  r_.warnings.push_back(w);
+  event("warning", w);
+}
 
 void Engine::evaluate() {
   // One input per cgroup label, in the order cgroups first got workers.

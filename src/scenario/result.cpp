@@ -25,6 +25,8 @@ namespace ktstr::scenario {
 KTSTR_JSON_STRUCT(TimelineEvent, at_ms, kind, detail, iterations)
 KTSTR_JSON_STRUCT(CgroupReports, cgroup, reports)
 KTSTR_JSON_STRUCT(ScenarioStatsBlock, cgroups, scenario)
+KTSTR_JSON_STRUCT(PhaseTimes, setup_ms, run_ms, ops_ms, collect_ms, teardown_ms,
+                  control_run_delay_ms, control_priority)
 
 // Each list serves both directions. Not in them: ScenarioResult::reports,
 // whose key is left out (not null) when there are none, and
@@ -39,6 +41,8 @@ void to_json(nlohmann::json& j, const ScenarioResult& t) {
   j = nlohmann::json::object();
   KTSTR_JSON_WRITE_FIELDS(KTSTR_SCENARIO_RESULT_FIELDS)
   if (t.reports) j["reports"] = *t.reports;
+  j["phases"] = t.phases;
+  if (!t.attempts.empty()) j["attempts"] = t.attempts;
 }
 
 void from_json(const nlohmann::json& j, ScenarioResult& t) {
@@ -47,16 +51,25 @@ void from_json(const nlohmann::json& j, ScenarioResult& t) {
   if (j.contains("reports") && !j["reports"].is_null()) {
     t.reports = j["reports"].get<std::vector<CgroupReports>>();
   }
+  t.phases = j.contains("phases") ? j["phases"].get<PhaseTimes>() : PhaseTimes{};
+  t.attempts.clear();
+  if (j.contains("attempts") && j["attempts"].is_array()) {
+    t.attempts = j["attempts"].get<std::vector<ScenarioResult>>();
+  }
 }
 
 void to_json(nlohmann::json& j, const RunResult& t) {
   j = {{"schema_version", t.schema_version}};
   KTSTR_JSON_WRITE_FIELDS(KTSTR_RUN_RESULT_FIELDS)
+  j["confirm"] = t.confirm;
+  j["strict"] = t.strict;
 }
 
 void from_json(const nlohmann::json& j, RunResult& t) {
   KTSTR_JSON_READ_FIELDS(RunResult, KTSTR_RUN_RESULT_FIELDS);
   t.schema_version = j.value("schema_version", 0);
+  t.confirm = j.value("confirm", size_t{0});
+  t.strict = j.value("strict", false);
 }
 
 Result<RunResult> parse_run_result(const std::string& text) {

@@ -50,6 +50,21 @@ struct ScenarioStatsBlock {
   check::ScenarioStats scenario;
 };
 
+// Where a scenario's wall time went. The run phase is the planned part (the
+// workers released until the last hold ended); setup, collection and
+// teardown are reported beside it. All wall-clock ms.
+struct PhaseTimes {
+  double setup_ms = 0;     // run tree, cgroups, spawning and pinning the first workers
+  double run_ms = 0;       // workers released -> the last step's hold ended
+  double ops_ms = 0;       // of run_ms: ops, step cgroups and liveness probes between holds
+  double collect_ms = 0;   // stopping every worker and reading its report
+  double teardown_ms = 0;  // removing the run tree
+  // The control thread's wait for a CPU over the run phase (schedstat run
+  // delay), and the priority it ran at ("SCHED_FIFO 1", "nice -20", ...).
+  double control_run_delay_ms = 0;
+  std::string control_priority;
+};
+
 struct ScenarioResult {
   std::string name;
   std::string category;
@@ -72,7 +87,14 @@ struct ScenarioResult {
   // message; JSON writes its text, "" when unset.
   std::optional<ErrorKind> error_kind;
   std::string error;
-  std::vector<std::string> warnings;  // worker warnings, teardown problems
+  std::vector<std::string> warnings;  // worker warnings, teardown problems, overruns
+  PhaseTimes phases;
+  // `--confirm`: every attempt (the first included), each a full result of
+  // its own, when a timing-sensitive check failed and the scenario was run
+  // again; empty otherwise. The fields above are then the first attempt's,
+  // with the folded verdict and reason (run_loop.hpp fold_attempts) and
+  // duration_ms summed over the attempts.
+  std::vector<ScenarioResult> attempts;
 };
 
 // The machine a run was made on (sched/host_probe.hpp reads it).
@@ -88,6 +110,8 @@ struct RunResult {
   int exit_code = 0;
   bool interrupted = false;
   std::vector<ScenarioResult> scenarios;
+  size_t confirm = 0;   // --confirm: extra attempts after a timing-sensitive failure
+  bool strict = false;  // --strict: flaky exits 1, skips exit 3
 };
 
 void to_json(nlohmann::json& j, const TimelineEvent& e);
@@ -95,6 +119,8 @@ void from_json(const nlohmann::json& j, TimelineEvent& e);
 void to_json(nlohmann::json& j, const CgroupReports& r);
 void from_json(const nlohmann::json& j, CgroupReports& r);
 void to_json(nlohmann::json& j, const ScenarioStatsBlock& s);
+void to_json(nlohmann::json& j, const PhaseTimes& p);
+void from_json(const nlohmann::json& j, PhaseTimes& p);
 void from_json(const nlohmann::json& j, ScenarioStatsBlock& s);
 void to_json(nlohmann::json& j, const ScenarioResult& r);
 void from_json(const nlohmann::json& j, ScenarioResult& r);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "scenario/catalogue.hpp"
+#include "scenario/confirm.hpp"
 #include "util/duration.hpp"
 #include "vm/vm_outcome.hpp"
 
@@ -21,10 +22,15 @@ Result<uint64_t> planned_ms(const RunFlags& f) {
   std::vector<uint64_t> durations_ns;
   for (const auto& s : *selected)
     durations_ns.push_back(override_ns != 0 ? override_ns : s.duration_ns);
-  return vm::run_timeout_budget_ms(durations_ns, f.repeat);
+  // Every attempt of a confirmed failure needs its time.
+  return vm::run_timeout_budget_ms(durations_ns, f.repeat * (1 + confirm_count(f)));
 }
 
 }  // namespace
+
+size_t confirm_count(const RunFlags& f) {
+  return f.confirm.value_or(f.targets.empty() ? kDefaultSetConfirm : 0);
+}
 
 Result<RunLoopOptions> loop_options_from_flags(const RunFlags& f, bool keep_reports) {
   EngineSettings settings = f.engine;
@@ -34,7 +40,8 @@ Result<RunLoopOptions> loop_options_from_flags(const RunFlags& f, bool keep_repo
   RunLoopOptions loop;
   loop.engine = std::move(*engine);
   loop.repeat = f.repeat;
-  loop.keep_going = f.keep_going;
+  loop.confirm = confirm_count(f);
+  loop.fail_fast = f.fail_fast;
   loop.strict = f.strict;
   return loop;
 }
@@ -58,7 +65,7 @@ Result<vm::VmRequest> vm_run_request(const vm::VmFlags& vm_flags, const RunFlags
   if (req->timeout_ms == 0) req->timeout_ms = *budget;
   const auto& e = f.engine;
   req->argv = vm::guest_run_argv({f.targets, e.duration, e.workers, f.filter, f.repeat, e.checks,
-                                  e.seed, keep_reports, f.keep_going, f.strict},
+                                  e.seed, keep_reports, f.fail_fast, f.confirm, f.strict},
                                  req->extra_files);
   return req;
 }

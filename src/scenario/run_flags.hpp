@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,10 +21,17 @@ struct RunFlags {
   std::vector<std::string> targets;  // scenario files or catalogue names/globs
   std::string filter;
   size_t repeat = 1;
-  bool keep_going = false;
+  std::optional<size_t> confirm;  // --confirm; unset = confirm_count's default
+  bool fail_fast = false;
+  bool keep_going = false;  // --keep-going: accepted, the default since --fail-fast exists
   bool strict = false;
   EngineSettings engine;  // --duration, --workers, --check, --seed (keep_reports unused)
 };
+
+// Extra attempts after a timing-sensitive failure: --confirm, else
+// kDefaultSetConfirm for the default set (no scenario names) and 0 for named
+// scenarios and files.
+size_t confirm_count(const RunFlags& f);
 
 // The run loop settings (no progress/done callbacks) with validated engine
 // options; `keep_reports` keeps every worker report (--raw, --html, --trace).

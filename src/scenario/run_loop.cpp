@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "scenario/dead_runs.hpp"
+#include "scenario/confirm.hpp"
 #include "scenario/interrupt.hpp"
 #include "scenario/requirements.hpp"
 #include "sched/host_probe.hpp"
@@ -24,6 +25,44 @@ std::string utc_now() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
+}
+
+// One scenario run: the first attempt, then up to o.confirm more while its
+// failure is confirmable and no attempt failed hard; folded into one result.
+ScenarioResult run_with_confirm(const Scenario& s, const RunLoopOptions& o, size_t rep,
+                                size_t index, size_t total) {
+  std::vector<ScenarioResult> attempts;
+  for (size_t a = 0; a <= o.confirm; ++a) {
+    auto opts = o.engine;
+    opts.repeat = rep;
+    opts.run_tag = a == 0 ? fmt::format("r{}", index) : fmt::format("r{}a{}", index, a + 1);
+    if (o.progress) {
+      opts.hooks.progress = [&o, index, total, a](const Progress& p) {
+        if (a == 0) return o.progress(p, index, total);
+        Progress q = p;
+        q.what = fmt::format("confirm {}/{}: {}", a, o.confirm, p.what);
+        o.progress(q, index, total);
+      };
+    }
+    attempts.push_back(run_scenario(s, opts));
+    const auto& last = attempts.back();
+    if (last.interrupted || interrupted()) break;
+    if (a == 0 ? !confirmable(last) : hard_failure(last)) break;
+  }
+  return fold_attempts(std::move(attempts));
+}
+
+// The entry of a scenario --fail-fast did not run.
+ScenarioResult not_run(const Scenario& s, size_t rep) {
+  ScenarioResult r;
+  r.name = s.name;
+  r.category = s.category;
+  r.description = s.description;
+  r.source = s.source;
+  r.repeat = rep;
+  r.verdict = check::Verdict::kSkip;
+  r.reason = "not run: --fail-fast";
+  return r;
 }
 
 }  // namespace
@@ -85,29 +124,28 @@ RunResult run_scenarios(const std::vector<Scenario>& selected, const RunLoopOpti
   const uint64_t t0 = mono_ns();
   const size_t total = selected.size() * o.repeat;
   size_t index = 0;
-  bool stop = false;
+  bool failed_fast = false;
   for (const auto& s : selected) {
-    for (size_t rep = 0; rep < o.repeat && !stop; ++rep) {
-      ++index;
-      auto opts = o.engine;
-      opts.repeat = rep;
-      opts.run_tag = fmt::format("r{}", index);
-      if (o.progress) {
-        opts.hooks.progress = [&o, index, total](const Progress& p) {
-          o.progress(p, index, total);
-        };
+    for (size_t rep = 0; rep < o.repeat && !run.interrupted; ++rep) {
+      if (failed_fast) {
+        run.scenarios.push_back(not_run(s, rep));
+        continue;
       }
-      auto r = run_scenario(s, opts);
+      ++index;
+      auto r = run_with_confirm(s, o, rep, index, total);
       if (o.done) o.done(r, index, total);
-      const bool failed = r.verdict == check::Verdict::kFail;
+      const bool failed =
+          r.verdict == check::Verdict::kFail || (o.strict && r.verdict == check::Verdict::kFlaky);
       run.interrupted = run.interrupted || r.interrupted || interrupted();
       run.scenarios.push_back(std::move(r));
-      stop = run.interrupted || (failed && !o.keep_going);
+      failed_fast = failed && o.fail_fast;
     }
-    if (stop) break;
+    if (run.interrupted) break;
   }
   run.duration_ms = static_cast<double>(mono_ns() - t0) / 1e6;
   for (const auto& r : run.scenarios) run.verdict = check::worst(run.verdict, r.verdict);
+  run.confirm = o.confirm;
+  run.strict = o.strict;
   run.exit_code = run_exit_code(run, o.strict);
   return run;
 }
@@ -115,7 +153,8 @@ RunResult run_scenarios(const std::vector<Scenario>& selected, const RunLoopOpti
 int run_exit_code(const RunResult& run, bool strict) {
   using check::Verdict;
   if (run.interrupted) return kExitInterrupted;
-  bool invalid = false, failed = false, env = false, inconclusive = false, skipped = false;
+  bool invalid = false, failed = false, env = false, inconclusive = false, skipped = false,
+       flaky = false;
   for (const auto& r : run.scenarios) {
     invalid = invalid || r.error_kind == ErrorKind::kInvalidInput;
     env = env || r.error_kind == ErrorKind::kEnvironment;
@@ -123,11 +162,12 @@ int run_exit_code(const RunResult& run, bool strict) {
                         r.error_kind != ErrorKind::kEnvironment);
     inconclusive = inconclusive || r.verdict == Verdict::kInconclusive;
     skipped = skipped || r.verdict == Verdict::kSkip;
+    flaky = flaky || r.verdict == Verdict::kFlaky;
   }
   if (invalid) return kExitInvalid;
-  if (failed) return kExitFail;
+  if (failed || (strict && flaky)) return kExitFail;
   if (env || (strict && skipped)) return kExitEnvironment;
-  if (inconclusive) return kExitInconclusive;
+  if (inconclusive || flaky) return kExitInconclusive;
   return kExitPass;
 }
 

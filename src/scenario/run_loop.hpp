@@ -3,7 +3,9 @@
 // `ktstr run ... --json -`, reaching it through the CLI).
 //
 // It validates the run settings into EngineOptions, runs every scenario
-// `repeat` times in order, stops after the first failure unless keep_going,
+// `repeat` times in order to the end (with fail_fast: up to the first
+// failure, the rest listed as skipped "not run: --fail-fast"), confirms
+// timing-sensitive failures `confirm` more times (scenario/confirm.hpp),
 // stops on SIGINT/SIGTERM (after the engine cleaned up), and folds the
 // verdicts and the exit code. It prints nothing: the caller renders the
 // progress and done callbacks.
@@ -41,24 +43,25 @@ Result<EngineOptions> make_engine_options(const EngineSettings& settings);
 Status check_run_environment(const std::vector<Scenario>& selected);
 
 struct RunLoopOptions {
-  EngineOptions engine;  // per run the loop sets repeat, run_tag and hooks.progress
-  size_t repeat = 1;     // runs of each scenario
-  bool keep_going = false;
-  bool strict = false;  // skips -> exit 3
+  EngineOptions engine;    // per run the loop sets repeat, run_tag and hooks.progress
+  size_t repeat = 1;       // runs of each scenario
+  size_t confirm = 0;      // extra attempts after a timing-sensitive failure
+  bool fail_fast = false;  // stop at the first failure (flaky too, with strict)
+  bool strict = false;     // skips -> exit 3, flaky -> exit 1
   // While a scenario runs (index is 1-based over scenarios x repeats).
   std::function<void(const Progress&, size_t index, size_t total)> progress;
-  // After each scenario run.
+  // After each scenario run (its attempts folded).
   std::function<void(const ScenarioResult&, size_t index, size_t total)> done;
 };
 
 // Installs the SIGINT/SIGTERM handlers (scenario/interrupt.hpp), probes the
 // host and runs. The result has verdict, exit_code, duration and host set;
-// fewer than selected x repeat scenarios when it stopped early.
+// selected x repeat scenarios, fewer only when interrupted.
 RunResult run_scenarios(const std::vector<Scenario>& selected, const RunLoopOptions& options);
 
 // Exit code for a finished run (cli.md): 130 interrupted, 2 invalid input,
-// 1 a check failed or the engine failed, 3 environment, 4 inconclusive,
-// 0 otherwise (skips count as failures with `strict`: exit 3).
+// 1 a check failed or the engine failed, 3 environment, 4 inconclusive or
+// flaky, 0 otherwise. With `strict`, skips exit 3 and flaky exits 1.
 int run_exit_code(const RunResult& run, bool strict);
 
 }  // namespace ktstr::scenario

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "scenario/dead_runs.hpp"
+#include "scenario/control_priority.hpp"
 #include "scenario/interrupt.hpp"
 #include "util/clock.hpp"
 #include "util/exit_codes.hpp"
@@ -15,6 +16,10 @@ Result<WorkloadRun> run_workload_for(std::vector<workload::ValidSpec> groups,
                                      const WorkloadProgress& progress) {
   install_interrupt_handlers();
   sweep_dead_runs_quietly();
+  int rt = 0;
+  for (const auto& g : groups) rt = std::max(rt, max_worker_rt_priority(g.spec));
+  // The deadline of the run holds however many workers compete (control_priority.hpp).
+  ControlPriority priority(control_rt_priority(rt));
   auto handle = workload::WorkloadHandle::spawn_groups(std::move(groups), spawn);
   if (!handle) return unexpected(handle.error());
   handle->start();

@@ -33,7 +33,8 @@ std::vector<std::string> guest_run_argv(const GuestRunArgs& o,
   for (const auto& c : o.checks) opt("--check", c);
   if (o.seed != 0) opt("--seed", std::to_string(o.seed));
   if (o.raw) argv.push_back("--raw");
-  if (o.keep_going) argv.push_back("--keep-going");
+  if (o.fail_fast) argv.push_back("--fail-fast");
+  if (o.confirm) opt("--confirm", std::to_string(*o.confirm));
   if (o.strict) argv.push_back("--strict");
   argv.push_back("--json");
   argv.push_back("-");

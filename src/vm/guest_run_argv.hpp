@@ -21,7 +21,8 @@ struct GuestRunArgs {
   std::vector<std::string> checks;  // NAME=VALUE
   uint64_t seed = 0;                // 0 = not given
   bool raw = false;                 // keep worker reports (--raw, or for --html/--trace)
-  bool keep_going = false;
+  bool fail_fast = false;
+  std::optional<size_t> confirm;  // unset = the guest's default
   bool strict = false;
 };
 

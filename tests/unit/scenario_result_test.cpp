@@ -50,7 +50,7 @@ TEST(ScenarioResultJson, EveryDocumentedKeyRoundTrips) {
             (std::set<std::string>{"name", "category", "description", "source", "repeat", "verdict",
                                    "reason", "duration_ms", "planned_duration_ms", "checks",
                                    "stats", "timeline", "reports", "scheduler", "interrupted",
-                                   "error_kind", "error", "warnings"}));
+                                   "error_kind", "error", "warnings", "phases"}));
   EXPECT_EQ(j["verdict"], "inconclusive");
   EXPECT_EQ(j["error_kind"], "environment");
   const auto back = j.get<ScenarioResult>();
@@ -101,9 +101,9 @@ TEST(RunResultJson, EveryDocumentedKeyRoundTrips) {
   r.interrupted = true;
   r.scenarios = {full_scenario()};
   const nlohmann::json j = r;
-  EXPECT_EQ(keys_of(j),
-            (std::set<std::string>{"schema_version", "ktstr_version", "started_at", "duration_ms",
-                                   "host", "verdict", "exit_code", "interrupted", "scenarios"}));
+  EXPECT_EQ(keys_of(j), (std::set<std::string>{"schema_version", "ktstr_version", "started_at",
+                                               "duration_ms", "host", "verdict", "exit_code",
+                                               "interrupted", "scenarios", "confirm", "strict"}));
   EXPECT_EQ(j["schema_version"], kResultSchemaVersion);
   EXPECT_EQ(j["verdict"], "fail");
   auto back = parse_run_result(j.dump());

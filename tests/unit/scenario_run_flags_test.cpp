@@ -2,6 +2,9 @@
 // selection, and the VM request of `ktstr run --vm`.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "scenario/confirm.hpp"
 #include "scenario/run_flags.hpp"
 #include "vm/vm_outcome.hpp"
 
@@ -11,13 +14,15 @@ namespace {
 TEST(RunFlags, LoopOptionsCarryTheFlags) {
   RunFlags f;
   f.repeat = 3;
-  f.keep_going = true;
+  f.fail_fast = true;
+  f.confirm = 4;
   f.strict = true;
   f.engine = {"250ms", 2, {}, false, 7};
   auto loop = loop_options_from_flags(f, /*keep_reports=*/true);
   ASSERT_TRUE(loop.has_value()) << loop.error().describe();
   EXPECT_EQ(loop->repeat, 3U);
-  EXPECT_TRUE(loop->keep_going);
+  EXPECT_TRUE(loop->fail_fast);
+  EXPECT_EQ(loop->confirm, 4U);
   EXPECT_TRUE(loop->strict);
   EXPECT_EQ(loop->engine.duration_ns, 250'000'000U);
   EXPECT_EQ(loop->engine.workers, 2U);
@@ -25,6 +30,26 @@ TEST(RunFlags, LoopOptionsCarryTheFlags) {
   EXPECT_TRUE(loop->engine.keep_reports);
   EXPECT_FALSE(loop->progress);
   EXPECT_FALSE(loop->done);
+}
+
+TEST(RunFlags, ConfirmDefaultsToTwoForTheDefaultSetOnly) {
+  RunFlags f;
+  EXPECT_EQ(confirm_count(f), kDefaultSetConfirm);
+  EXPECT_EQ(kDefaultSetConfirm, 2U);
+  f.filter = "steady";  // still the default set, narrowed
+  EXPECT_EQ(confirm_count(f), 2U);
+  f.targets = {"steady"};
+  EXPECT_EQ(confirm_count(f), 0U);
+  f.confirm = 3;
+  EXPECT_EQ(confirm_count(f), 3U);
+  f.targets.clear();
+  f.confirm = 0;
+  EXPECT_EQ(confirm_count(f), 0U);
+  // --keep-going is accepted and changes nothing: running to the end is the default.
+  f.keep_going = true;
+  auto loop = loop_options_from_flags(f, false);
+  ASSERT_TRUE(loop.has_value());
+  EXPECT_FALSE(loop->fail_fast);
 }
 
 TEST(RunFlags, LoopOptionsRefuseABadDuration) {
@@ -65,9 +90,30 @@ TEST(RunFlags, VmRequestBudgetsThePlannedDurations) {
   EXPECT_EQ(req->timeout_ms, vm::run_timeout_budget_ms({3'000'000'000ULL}, 2));
   std::vector<std::pair<std::string, std::string>> files;
   EXPECT_EQ(req->argv,
-            vm::guest_run_argv({{"steady"}, "3s", std::nullopt, "", 2, {}, 0, false, false, false},
-                               files));
+            vm::guest_run_argv(
+                {{"steady"}, "3s", std::nullopt, "", 2, {}, 0, false, false, std::nullopt, false},
+                files));
   EXPECT_TRUE(req->extra_files.empty());
+}
+
+TEST(RunFlags, VmRequestBudgetsEveryConfirmAttempt) {
+  RunFlags f;
+  f.targets = {"steady"};
+  f.engine.duration = "3s";
+  f.confirm = 2;
+  f.fail_fast = true;
+  auto req = vm_run_request(vm::VmFlags{}, f, false);
+  ASSERT_TRUE(req.has_value()) << req.error().describe();
+  EXPECT_EQ(req->timeout_ms, vm::run_timeout_budget_ms({3'000'000'000ULL}, 3));
+  const auto& argv = req->argv;
+  auto has = [&](const std::string& a) {
+    return std::find(argv.begin(), argv.end(), a) != argv.end();
+  };
+  EXPECT_TRUE(has("--fail-fast"));
+  auto at = std::find(argv.begin(), argv.end(), "--confirm");
+  ASSERT_NE(at, argv.end());
+  ASSERT_NE(at + 1, argv.end());
+  EXPECT_EQ(*(at + 1), "2");
 }
 
 TEST(RunFlags, VmRequestKeepsAnExplicitTimeout) {

@@ -13,7 +13,7 @@
   var PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
                  "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"];
   var VERDICT_CLASS = {pass: "v-pass", fail: "v-fail", skip: "v-skip",
-                       inconclusive: "v-inconclusive"};
+                       inconclusive: "v-inconclusive", flaky: "v-flaky"};
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -300,6 +300,18 @@
         ul.appendChild(li);
       });
       sec.appendChild(ul);
+    }
+    if (sc.attempts && sc.attempts.length) {
+      var ol = el("ol", "attempts");
+      sc.attempts.forEach(function (a) {
+        var li = el("li");
+        li.appendChild(badge(a.verdict));
+        li.appendChild(document.createTextNode(" " + a.text.replace(/^attempt \d+\/\d+: \S+\s*/, "") +
+                                               " (" + fmt(a.duration_ms / 1000) + " s)"));
+        ol.appendChild(li);
+      });
+      sec.appendChild(el("p", "meta", "attempts (--confirm):"));
+      sec.appendChild(ol);
     }
     var grid = el("div", "grid");
     sec.appendChild(grid);

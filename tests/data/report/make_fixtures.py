@@ -219,6 +219,53 @@ def mixed():
     return run_doc([cpuset_split(rng), steady(rng), skip, err], "fail", 1)
 
 
+def spread_attempt(name, spread, duration_ms, warnings=()):
+    """One attempt of a scenario judged by max_spread_pct (timing-sensitive)."""
+    s = steady(None, spread=spread)
+    s["name"] = name
+    s["duration_ms"] = duration_ms
+    failed = spread > 15
+    detail = (f"cgroup cg_0: off-CPU spread {spread:.4g}% {'>' if failed else '<='} 15% "
+              "(min 10%, 4 workers on 4 CPUs)")
+    s["checks"].append(check("max_spread_pct", "fail" if failed else "pass", spread, 15.0,
+                             "default", "cg_0", detail))
+    s["verdict"] = "fail" if failed else "pass"
+    s["reason"] = "max_spread_pct: " + detail if failed else ""
+    s["warnings"] = list(warnings)
+    s["planned_duration_ms"] = 3000.0
+    s["phases"] = {"setup_ms": 95.0, "run_ms": 3004.0, "ops_ms": 0.4, "collect_ms": 30.0,
+                   "teardown_ms": 6.0, "control_run_delay_ms": 0.1,
+                   "control_priority": "SCHED_FIFO 1"}
+    return s
+
+
+def confirmed(name, spreads, verdict):
+    """A scenario confirmed with --confirm: the first attempt's fields, every attempt."""
+    attempts = [spread_attempt(name, v, 3150.0 + 10 * k) for k, v in enumerate(spreads)]
+    s = json.loads(json.dumps(attempts[0]))
+    failed = sum(1 for a in attempts if a["verdict"] == "fail")
+    s["verdict"] = verdict
+    s["reason"] = f"{verdict} ({failed}/{len(attempts)}): {attempts[0]['reason']}"
+    s["duration_ms"] = sum(a["duration_ms"] for a in attempts)
+    s["attempts"] = attempts
+    return s
+
+
+def confirm_run():
+    flaky = confirmed("nested_cgroup_steady", [19.4, 8.1, 9.7], "flaky")
+    hard = confirmed("spread_hog", [31.0, 28.5, 33.2], "fail")
+    over = spread_attempt("oversubscribed", 6.0, 4900.0, [
+        "overrun: the run phase overran for a planned 3.00s: run phase 3.95s (+32 %; ops and "
+        "liveness 2 ms, control thread waited 0 ms for a CPU at SCHED_FIFO 1), setup 310 ms, "
+        "collection 820 ms, teardown 40 ms"])
+    not_run = scenario_base("cgroup_cpuset_swap_midrun", "cpuset", "skip", "not run: --fail-fast",
+                            duration_ms=0.0)
+    doc = run_doc([flaky, over, hard, not_run], "fail", 1)
+    doc["confirm"] = 2
+    doc["strict"] = False
+    return doc
+
+
 def compare_side(seed, wake_us, gap):
     rng = random.Random(seed)
     scen = []
@@ -230,7 +277,7 @@ def compare_side(seed, wake_us, gap):
 
 
 def main():
-    docs = {"run_mixed.json": mixed()}
+    docs = {"run_mixed.json": mixed(), "run_confirm.json": confirm_run()}
     a = compare_side(11, 30.0, 12.0)
     b = compare_side(12, 45.0, 12.0)  # wake latency +50%: a regression
     only_a = scenario_base("cgroup_churn", "dynamic", "pass", "")

@@ -1,6 +1,7 @@
 #include "vm/temp_cleanup.hpp"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 
 #include "sys/proc_pid.hpp"
 #include "util/file_io.hpp"
+#include "util/unique_fd.hpp"
 #include "vm/cache.hpp"
 
 namespace ktstr::vm {
@@ -41,7 +43,14 @@ Status write_owner_mark(const std::string& dir) {
   const pid_t self = ::getpid();
   auto ticks = sys::process_start_ticks(self);
   if (!ticks) return make_error(ErrorKind::kRuntime, "cannot read our own /proc/self/stat", 0, dir);
-  return write_file(dir + "/" + kOwnerMarkName, fmt::format("{} {}\n", self, *ticks));
+  const std::string path = dir + "/" + kOwnerMarkName;
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
+  if (!fd) return sys_error("cannot create the owner mark", path);
+  const std::string text = fmt::format("{} {}\n", self, *ticks);
+  if (::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
+    return sys_error("cannot write the owner mark", path);
+  }
+  return {};
 }
 
 TempCleanupReport remove_stale_temp_dirs(const std::string& tmp_root, const std::string& procfs) {

@@ -281,7 +281,7 @@ void HandleState::kill_children() {
   unreaped.clear();
   kill_and_reap_all(children);
   for (const auto& c : children) {
-    if (!c.stuck.empty()) {
+    if (!c.reaped && !c.stuck.empty()) {
       fmt::print(stderr, "ktstr: warning: worker {} {}\n", c.pid, c.stuck);
     }
   }

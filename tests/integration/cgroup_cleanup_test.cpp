@@ -10,6 +10,7 @@
 
 #include "cgroup/cleanup.hpp"
 #include "cgroup_test_support.hpp"
+#include "leak_checker.hpp"
 
 namespace ktstr::cgroup {
 namespace {
@@ -116,16 +117,18 @@ TEST(CgroupCleanupLive, SigkilledRunIsRemovedByCleanupStale) {
   CleanupReport report = cleanup_stale(roots);
   for (const auto& e : report.errors) ADD_FAILURE() << e.describe();
   ASSERT_EQ(report.removed.size(), roots.size());
+  size_t killed = 0;
   for (size_t i = 0; i < roots.size(); ++i) {
     EXPECT_EQ(report.removed[i].path, roots[i] + "/" + name);
     EXPECT_EQ(report.removed[i].pid, dead.owner);
-    EXPECT_EQ(report.removed[i].tasks_moved, 1u) << "the orphan is drained";
+    EXPECT_EQ(report.removed[i].tasks_moved, 0u) << "killed, so nothing left to drain";
     EXPECT_FALSE(exists(report.removed[i].path));
+    killed += report.removed[i].tasks_killed;
   }
+  // The orphan is in every hierarchy's tree; the first tree's kill ends it.
+  EXPECT_EQ(killed, 1u);
+  EXPECT_TRUE(ktstr::testing::dies_soon(dead.orphan)) << "the dead run's task survived";
   EXPECT_TRUE(exists(live->path("")));
-  // The orphan now sits in the hierarchy's root cgroup: on v2 the sandbox
-  // cannot take tasks while its children have controllers enabled.
-  EXPECT_EQ(proc_cgroup(dead.orphan, nested.version == 2 ? "" : "cpuset"), "/");
   EXPECT_TRUE(cleanup_stale(roots).removed.empty()) << "a second pass finds nothing";
 }
 
@@ -165,8 +168,11 @@ TEST(CgroupCleanupCli, RemovesAStaleTopLevelTree) {
   for (const auto& r : unique_roots(*layout, {Controller::kCpuset, Controller::kCpu})) {
     expected.insert(r + "/" + name);
   }
-  EXPECT_EQ(removed, expected) << out;
+  // A `ktstr run` starting meanwhile sweeps dead runs too and may have taken
+  // some of them: what this cleanup reports must be among the expected.
+  for (const auto& p : removed) EXPECT_EQ(expected.count(p), 1u) << p << "\n" << out;
   for (const auto& p : expected) EXPECT_FALSE(exists(p)) << p;
+  EXPECT_TRUE(ktstr::testing::dies_soon(dead.orphan)) << "the dead run's task survived";
 }
 
 TEST(CgroupCleanupCli, NotRootExitsWithEnvironmentCode) {

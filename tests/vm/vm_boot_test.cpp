@@ -121,6 +121,11 @@ TEST(VmBoot, HungGuestIsKilledAtTimeoutWithConsoleTail) {
   EXPECT_EQ(r->console_log, dir->path() + "/console.log");
   EXPECT_GE(r->timings.total_ms, 12000.0);
   EXPECT_LT(r->timings.total_ms, 20000.0);
+  // Hang evidence from QMP: the one vCPU's RIP, resolved with the vmlinux.
+  ASSERT_EQ(r->hang_evidence.size(), 1u) << r->reason;
+  EXPECT_EQ(r->hang_evidence[0].rfind("vCPU 0 (thread ", 0), 0u) << r->hang_evidence[0];
+  EXPECT_NE(r->hang_evidence[0].find("+0x"), std::string::npos) << r->hang_evidence[0];
+  EXPECT_NE(r->reason.find(r->hang_evidence[0]), std::string::npos) << r->reason;
 }
 
 TEST(VmBoot, KernelPanicIsReportedWithPanicLine) {

@@ -52,11 +52,16 @@ void from_json(const nlohmann::json& j, ScenarioResult& t) {
 void to_json(nlohmann::json& j, const RunResult& t) {
   j = {{"schema_version", t.schema_version}};
   KTSTR_JSON_WRITE_FIELDS(KTSTR_RUN_RESULT_FIELDS)
+  if (t.fingerprint) j["fingerprint"] = *t.fingerprint;
 }
 
 void from_json(const nlohmann::json& j, RunResult& t) {
   KTSTR_JSON_READ_FIELDS(RunResult, KTSTR_RUN_RESULT_FIELDS);
   t.schema_version = j.value("schema_version", 0);
+  t.fingerprint.reset();
+  if (j.contains("fingerprint") && j["fingerprint"].is_object()) {
+    t.fingerprint = j["fingerprint"].get<Fingerprint>();
+  }
 }
 
 Result<RunResult> parse_run_result(const std::string& text) {

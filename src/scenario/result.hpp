@@ -18,6 +18,7 @@
 #include "check/evaluate.hpp"
 #include "check/stats.hpp"
 #include "check/verdict.hpp"
+#include "scenario/fingerprint.hpp"
 #include "sched/health.hpp"
 #include "sched/host_probe.hpp"
 #include "util/error_kind.hpp"
@@ -88,6 +89,9 @@ struct RunResult {
   int exit_code = 0;
   bool interrupted = false;
   std::vector<ScenarioResult> scenarios;
+  // What must match for runs to be comparable (scenario/fingerprint.hpp);
+  // absent in documents written before it existed.
+  std::optional<Fingerprint> fingerprint;
 };
 
 void to_json(nlohmann::json& j, const TimelineEvent& e);

@@ -1,6 +1,7 @@
 // `ktstr compare A.json B.json`: A/B comparison of two runs with repeats
 // (statistics in docs/reports.md). Exit 1 on a significant regression,
-// 0 otherwise, 2 on bad input.
+// 4 when inconclusive (too few repeats after correction), 0 otherwise, 2 on
+// bad input or different scenario definitions without --force.
 #include <memory>
 
 #include <nlohmann/json.hpp>
@@ -20,11 +21,13 @@ int run_compare(const CompareCliOptions& o) {
   auto rep = report::compare_files(o.files);
   if (!rep) return report_error(rep.error());
   if (o.json) {
+    // The text carries the warnings; with --json they still reach a person.
+    for (const auto& w : rep->fingerprint_warnings) fmt::print(stderr, "ktstr: warning: {}\n", w);
     fmt::print("{}\n", report::compare_to_json(*rep).dump(2));
   } else {
     fmt::print("{}", report::render_compare_text(*rep));
   }
-  return rep->regressions > 0 ? kExitFail : kExitPass;
+  return report::compare_exit_code(*rep);
 }
 
 void setup_compare(CLI::App& app, Action& chosen) {
@@ -38,8 +41,9 @@ void setup_compare(CLI::App& app, Action& chosen) {
       "  ktstr compare base.json new.json\n"
       "  ktstr compare base.json new.json --metric wake_p99_us --min-effect wake_p99_us=10%,5 "
       "--json\n"
-      "Exit codes: 0 no significant regression, 1 a significant regression, 2 bad input.\n"
-      "Use --repeat 3 or more on both runs (docs/reports.md explains the statistics).");
+      "Exit codes: 0 no significant regression, 1 a significant regression, 2 bad input or\n"
+      "different scenario definitions (--force compares anyway), 4 inconclusive (too few\n"
+      "repeats to reach alpha after the Holm correction; docs/reports.md explains).");
   cmd->add_option("A", o->files.a, "baseline run document")->required();
   cmd->add_option("B", o->files.b, "candidate run document")->required();
   cmd->add_option("--metric", o->files.options.metrics,
@@ -51,6 +55,8 @@ void setup_compare(CLI::App& app, Action& chosen) {
   cmd->add_option("--resamples", o->files.options.resamples, "bootstrap resamples")
       ->capture_default_str()
       ->check(CLI::Range(100, 1000000));
+  cmd->add_flag("--force", o->files.options.force,
+                "compare scenarios whose definitions differ between A and B");
   cmd->add_flag("--json", o->json, "print the comparison as JSON (docs/reports.md)");
   cmd->callback([o, &chosen] { chosen = [o] { return run_compare(*o); }; });
 }

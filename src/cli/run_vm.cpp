@@ -10,6 +10,7 @@
 #include "cli/command.hpp"
 #include "cli/run_options.hpp"
 #include "report/run_document.hpp"
+#include "scenario/fingerprint_vm.hpp"
 #include "scenario/result.hpp"
 #include "scenario/run_flags.hpp"
 #include "vm/vm_outcome.hpp"
@@ -31,6 +32,7 @@ int run_scenarios_in_vm(const RunOptions& o) {
     return report_vm_result(*r);
   }
   auto guest = vm::guest_run_document(*r);
+  scenario::add_vm_fingerprint(guest.doc, o.vm, r->kernel);
   fmt::print(stderr, "{}", guest.text);
   auto parsed = scenario::parse_run_result(guest.doc.dump());
   auto text = report::emit_run(parsed ? &*parsed : nullptr, std::move(guest.doc), o.emit());

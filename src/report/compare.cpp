@@ -3,9 +3,12 @@
 #include <cmath>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "util/input_file.hpp"
+#include "scenario/fingerprint.hpp"
+#include "util/file_io.hpp"
 
 namespace ktstr::report {
 
@@ -89,14 +92,8 @@ std::vector<double> values_of(const MetricDef& m, const Group& g) {
   return out;
 }
 
-// Smallest one-sided exact p for sample sizes n, m: 1 / C(n+m, n).
-double smallest_p(size_t n, size_t m) {
-  if (n == 0 || m == 0) return 1;
-  double c = 1;
-  for (size_t i = 1; i <= m; ++i) c = c * static_cast<double>(n + i) / static_cast<double>(i);
-  return 1 / c;
-}
-
+// The statistics of one metric; the status is decided over the whole
+// family afterwards (decide_compare).
 MetricComparison compare_metric(const MetricDef& def, const MinEffect& min_effect, const Group& a,
                                 const Group& b, const CompareOptions& opts) {
   MetricComparison mc;
@@ -112,21 +109,15 @@ MetricComparison compare_metric(const MetricDef& def, const MinEffect& min_effec
   mc.diff = mc.mean_b - mc.mean_a;
   if (mc.mean_a != 0) mc.rel_diff_pct = mc.diff / std::fabs(mc.mean_a) * 100;
   mc.ci = bootstrap_mean_diff_ci(mc.a, mc.b, opts.alpha, opts.resamples);
+  mc.shift = hodges_lehmann(mc.a, mc.b);
+  mc.shift_ci = bootstrap_hodges_lehmann_ci(mc.a, mc.b, opts.alpha, opts.resamples);
   const MannWhitney mw = mann_whitney(mc.a, mc.b);
   mc.exact = mw.exact;
   mc.p_two_sided = mw.p_two_sided;
   const bool lower_better = def.better == Better::kLower;
   mc.p_worse = lower_better ? mw.p_greater : mw.p_less;
-  const double p_better = lower_better ? mw.p_less : mw.p_greater;
-  const bool worse = lower_better ? mc.diff > 0 : mc.diff < 0;
-  const bool big = min_effect.reached(mc.diff, mc.mean_a);
-  if (mc.p_worse <= opts.alpha && worse) {
-    mc.status = big ? MetricStatus::kRegression : MetricStatus::kBelowMinEffect;
-  } else if (p_better <= opts.alpha && !worse && mc.diff != 0) {
-    mc.status = big ? MetricStatus::kImprovement : MetricStatus::kBelowMinEffect;
-  } else {
-    mc.status = MetricStatus::kUnchanged;
-  }
+  mc.p_better = lower_better ? mw.p_less : mw.p_greater;
+  mc.status = MetricStatus::kUnchanged;
   return mc;
 }
 
@@ -163,6 +154,15 @@ Result<CompareReport> compare_runs(const CompareInput& a, const CompareInput& b,
     }
   }
   CompareReport rep;
+  auto fingerprints = scenario::diff_fingerprints(a.run.fingerprint, b.run.fingerprint);
+  if (!fingerprints.definition_mismatches.empty() && !opts.force) {
+    return invalid_input(fmt::format(
+        "scenario definition differs between {} and {}: {} (its file, --duration or --check "
+        "changed); these runs are not comparable; --force compares anyway",
+        a.path, b.path, fmt::join(fingerprints.definition_mismatches, ", ")));
+  }
+  rep.fingerprint_warnings = std::move(fingerprints.warnings);
+  rep.definition_mismatches = std::move(fingerprints.definition_mismatches);
   rep.a_path = a.path;
   rep.b_path = b.path;
   rep.alpha = opts.alpha;
@@ -184,7 +184,7 @@ Result<CompareReport> compare_runs(const CompareInput& a, const CompareInput& b,
                           gb->measured.size(),
                           ga.skipped,
                           gb->skipped,
-                          smallest_p(ga.measured.size(), gb->measured.size()),
+                          smallest_one_sided_p(ga.measured.size(), gb->measured.size()),
                           {}};
     for (const MetricDef* m : *metrics) {
       auto over = opts.min_effects.find(m->name);
@@ -193,8 +193,6 @@ Result<CompareReport> compare_runs(const CompareInput& a, const CompareInput& b,
       if (opts.metrics.empty() && mc.a.empty() && mc.b.empty()) {
         continue;  // measured by neither side: not worth a row unless asked for
       }
-      rep.regressions += mc.status == MetricStatus::kRegression;
-      rep.improvements += mc.status == MetricStatus::kImprovement;
       sc.metrics.push_back(std::move(mc));
     }
     rep.scenarios.push_back(std::move(sc));
@@ -204,6 +202,7 @@ Result<CompareReport> compare_runs(const CompareInput& a, const CompareInput& b,
     for (const auto& ga : groups_a) paired |= ga.name == gb.name && ga.topology == gb.topology;
     if (!paired) rep.only_in_b.push_back(group_key(gb.name, gb.topology));
   }
+  decide_compare(rep, opts);
   return rep;
 }
 

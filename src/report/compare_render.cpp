@@ -38,22 +38,28 @@ std::string status_cell(const MetricComparison& m) {
   return "";
 }
 
-void render_scenario(std::string& out, const ScenarioComparison& sc, double alpha) {
+std::string shift_cell(const MetricComparison& m) {
+  return fmt::format("{} [{}, {}]", signed_num(m.shift), signed_num(m.shift_ci.low),
+                     signed_num(m.shift_ci.high));
+}
+
+void render_scenario(std::string& out, const ScenarioComparison& sc, double alpha, size_t family) {
   out += fmt::format("\n{}{}  (A: {} run(s), B: {} run(s)", sc.name,
                      sc.topology.empty() ? "" : " @ " + sc.topology, sc.n_a, sc.n_b);
   if (sc.skipped_a + sc.skipped_b > 0) {
     out += fmt::format("; skipped/errored A {}, B {}", sc.skipped_a, sc.skipped_b);
   }
   out += ")\n";
-  if (sc.min_p > alpha) {
+  const double threshold = alpha / static_cast<double>(family == 0 ? 1 : family);
+  if (sc.min_p > threshold) {
     out += fmt::format(
-        "  note: with {} vs {} runs the smallest possible p is {:.3f} > alpha {}: nothing can "
-        "be called significant; use --repeat 3 or more on both sides\n",
-        sc.n_a, sc.n_b, sc.min_p, alpha);
+        "  note: with {} vs {} runs the smallest possible p is {:.3g} > {:.3g} (alpha {} over {} "
+        "tests): nothing can be called significant in this scenario\n",
+        sc.n_a, sc.n_b, sc.min_p, threshold, alpha, family);
   }
   const int ci_pct = static_cast<int>(std::lround((1 - alpha) * 100));
-  TextTable t({"metric", "better", "A mean", "B mean", "B-A", fmt::format("{}% CI", ci_pct),
-               "p(worse)", "p(2-sided)", "verdict"});
+  TextTable t({"metric", "better", "A mean", "B mean", "B-A",
+               fmt::format("shift (HL) [{}% CI]", ci_pct), "p(worse)", "Holm p", "verdict"});
   for (const auto& m : sc.metrics) {
     const std::string& name = m.metric;
     if (m.status == MetricStatus::kNoData) {
@@ -62,9 +68,8 @@ void render_scenario(std::string& out, const ScenarioComparison& sc, double alph
       continue;
     }
     t.add({name, m.better == Better::kLower ? "lower" : "higher", format_number(m.mean_a),
-           format_number(m.mean_b), diff_cell(m),
-           fmt::format("[{}, {}]", signed_num(m.ci.low), signed_num(m.ci.high)),
-           fmt::format("{:.3f}", m.p_worse), fmt::format("{:.3f}", m.p_two_sided), status_cell(m)});
+           format_number(m.mean_b), diff_cell(m), shift_cell(m), fmt::format("{:.3f}", m.p_worse),
+           fmt::format("{:.3f}", m.p_worse_adjusted), status_cell(m)});
   }
   out += t.render("  ");
 }
@@ -73,11 +78,17 @@ void render_scenario(std::string& out, const ScenarioComparison& sc, double alph
 
 std::string render_compare_text(const CompareReport& r) {
   std::string out = fmt::format("ktstr compare  A: {}  B: {}\n", r.a_path, r.b_path);
+  for (const auto& w : r.fingerprint_warnings) out += fmt::format("warning: {}\n", w);
+  if (!r.definition_mismatches.empty()) {
+    out += fmt::format("warning: compared despite different scenario definitions (--force): {}\n",
+                       fmt::join(r.definition_mismatches, ", "));
+  }
   out += fmt::format(
-      "alpha {}; B-A with a percentile-bootstrap CI ({} resamples); Mann-Whitney U p-values; "
-      "a regression needs p(worse) <= alpha and the metric's minimum effect\n",
-      r.alpha, r.resamples);
-  for (const auto& sc : r.scenarios) render_scenario(out, sc, r.alpha);
+      "alpha {}, Holm-corrected over {} tests (scenario x metric); Mann-Whitney U p-values; "
+      "shift = Hodges-Lehmann B-A with a percentile-bootstrap CI ({} resamples); a regression "
+      "needs Holm p(worse) <= alpha and the metric's minimum effect\n",
+      r.alpha, r.family_size, r.resamples);
+  for (const auto& sc : r.scenarios) render_scenario(out, sc, r.alpha, r.family_size);
   if (!r.only_in_a.empty()) {
     out += fmt::format("\nonly in A (not compared): {}\n", fmt::join(r.only_in_a, ", "));
   }
@@ -88,11 +99,13 @@ std::string render_compare_text(const CompareReport& r) {
   for (const auto& sc : r.scenarios) {
     for (const auto& m : sc.metrics) {
       if (m.status != MetricStatus::kRegression) continue;
-      regressed.push_back(
-          fmt::format("{} {} {} (p={:.3f})", sc.name, m.metric, diff_cell(m), m.p_worse));
+      regressed.push_back(fmt::format("{} {} {} (Holm p={:.3f})", sc.name, m.metric, diff_cell(m),
+                                      m.p_worse_adjusted));
     }
   }
-  if (regressed.empty()) {
+  if (regressed.empty() && r.inconclusive) {
+    out += fmt::format("\nresult: {}\n", r.inconclusive_reason);
+  } else if (regressed.empty()) {
     out += fmt::format(
         "\nresult: no significant regression ({} scenario(s) compared, {} "
         "improvement(s))\n",
@@ -121,7 +134,15 @@ nlohmann::json metric_json(const MetricComparison& m) {
   j["rel_diff_pct"] = m.rel_diff_pct ? nlohmann::json(*m.rel_diff_pct) : nlohmann::json();
   j["ci_low"] = m.ci.low;
   j["ci_high"] = m.ci.high;
+  j["effect"] = {{"estimator", "hodges_lehmann"},
+                 {"shift", m.shift},
+                 {"ci_low", m.shift_ci.low},
+                 {"ci_high", m.shift_ci.high}};
   j["p_worse"] = m.p_worse;
+  j["p_better"] = m.p_better;
+  j["p_worse_adjusted"] = m.p_worse_adjusted;
+  j["p_better_adjusted"] = m.p_better_adjusted;
+  j["underpowered"] = m.underpowered;
   j["p_two_sided"] = m.p_two_sided;
   j["p_exact"] = m.exact;
   return j;
@@ -152,7 +173,15 @@ nlohmann::json compare_to_json(const CompareReport& r) {
           {"only_in_a", r.only_in_a},
           {"only_in_b", r.only_in_b},
           {"regressions", r.regressions},
-          {"improvements", r.improvements}};
+          {"improvements", r.improvements},
+          {"correction", r.correction},
+          {"family_size", r.family_size},
+          {"underpowered", r.underpowered},
+          {"inconclusive", r.inconclusive},
+          {"inconclusive_reason", r.inconclusive_reason},
+          {"fingerprint_warnings", r.fingerprint_warnings},
+          {"definition_mismatches", r.definition_mismatches},
+          {"exit_code", compare_exit_code(r)}};
 }
 
 }  // namespace ktstr::report

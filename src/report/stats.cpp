@@ -145,4 +145,85 @@ BootstrapCi bootstrap_mean_diff_ci(const std::vector<double>& a, const std::vect
           quantile_interpolated_sorted(diffs, 1 - alpha / 2)};
 }
 
+namespace {
+
+double median_of(std::vector<double>& v) {
+  const size_t mid = v.size() / 2;
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid), v.end());
+  const double hi = v[mid];
+  if (v.size() % 2 == 1) return hi;
+  const double lo = *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid));
+  return (lo + hi) / 2;
+}
+
+double hodges_lehmann_into(const std::vector<double>& a, const std::vector<double>& b,
+                           std::vector<double>& diffs) {
+  diffs.clear();
+  for (double x : a) {
+    for (double y : b) diffs.push_back(y - x);
+  }
+  return median_of(diffs);
+}
+
+void resample(const std::vector<double>& v, std::mt19937_64& rng, std::vector<double>& out) {
+  out.resize(v.size());
+  for (auto& x : out) x = v[rng() % v.size()];
+}
+
+}  // namespace
+
+double hodges_lehmann(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.empty() || b.empty()) return 0;
+  std::vector<double> diffs;
+  return hodges_lehmann_into(a, b, diffs);
+}
+
+BootstrapCi bootstrap_hodges_lehmann_ci(const std::vector<double>& a, const std::vector<double>& b,
+                                        double alpha, int resamples, uint64_t seed) {
+  if (a.empty() || b.empty() || resamples < 1) return {};
+  std::mt19937_64 rng(seed);
+  std::vector<double> shifts(static_cast<size_t>(resamples));
+  std::vector<double> ra, rb, diffs;
+  diffs.reserve(a.size() * b.size());
+  for (auto& s : shifts) {
+    resample(a, rng, ra);
+    resample(b, rng, rb);
+    s = hodges_lehmann_into(ra, rb, diffs);
+  }
+  std::sort(shifts.begin(), shifts.end());
+  return {quantile_interpolated_sorted(shifts, alpha / 2),
+          quantile_interpolated_sorted(shifts, 1 - alpha / 2)};
+}
+
+std::vector<double> holm_adjust(const std::vector<double>& p) {
+  std::vector<size_t> order(p.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](size_t l, size_t r) { return p[l] < p[r]; });
+  std::vector<double> out(p.size());
+  const double m = static_cast<double>(p.size());
+  double running = 0;
+  for (size_t rank = 0; rank < order.size(); ++rank) {
+    const double scaled = std::min(1.0, (m - static_cast<double>(rank)) * p[order[rank]]);
+    running = std::max(running, scaled);
+    out[order[rank]] = running;
+  }
+  return out;
+}
+
+double smallest_one_sided_p(size_t n_a, size_t n_b) {
+  if (n_a == 0 || n_b == 0) return 1;
+  double c = 1;
+  for (size_t i = 1; i <= n_b; ++i) {
+    c = c * static_cast<double>(n_a + i) / static_cast<double>(i);
+  }
+  return 1 / c;
+}
+
+size_t repeats_to_reach(double threshold) {
+  for (size_t n = 1; n <= 1000; ++n) {
+    if (smallest_one_sided_p(n, n) <= threshold) return n;
+  }
+  return 0;
+}
+
 }  // namespace ktstr::report

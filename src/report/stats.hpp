@@ -54,6 +54,33 @@ BootstrapCi bootstrap_mean_diff_ci(const std::vector<double>& a, const std::vect
                                    double alpha, int resamples = kBootstrapResamples,
                                    uint64_t seed = kBootstrapSeed);
 
+// Hodges-Lehmann shift estimate of b relative to a: the median of the
+// n_a * n_b pairwise differences b_j - a_i (the shift the Mann-Whitney test
+// is about). Either side empty: 0.
+double hodges_lehmann(const std::vector<double>& a, const std::vector<double>& b);
+
+// Percentile-bootstrap confidence interval of the Hodges-Lehmann shift at
+// level 1 - alpha, resampled and seeded as bootstrap_mean_diff_ci.
+BootstrapCi bootstrap_hodges_lehmann_ci(const std::vector<double>& a, const std::vector<double>& b,
+                                        double alpha, int resamples = kBootstrapResamples,
+                                        uint64_t seed = kBootstrapSeed);
+
+// Holm's step-down adjusted p-values (family-wise error control under any
+// dependence between the tests): sorted ascending, p_(i) becomes
+// max over j <= i of min(1, (m - j + 1) * p_(j)); returned in input order.
+// Rejecting every test whose adjusted p <= alpha keeps the probability of
+// any false rejection in the family <= alpha.
+std::vector<double> holm_adjust(const std::vector<double>& p);
+
+// Smallest one-sided exact Mann-Whitney p for sample sizes n_a, n_b
+// (one side entirely above the other): 1 / C(n_a + n_b, n_a); 1 when
+// either is 0.
+double smallest_one_sided_p(size_t n_a, size_t n_b);
+
+// Repeats per side (n vs n) whose smallest one-sided p reaches `threshold`;
+// 0 when more than 1000 would be needed.
+size_t repeats_to_reach(double threshold);
+
 // Standard normal upper tail P(Z >= z).
 double normal_upper_tail(double z);
 

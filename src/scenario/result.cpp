@@ -63,6 +63,7 @@ void to_json(nlohmann::json& j, const RunResult& t) {
   KTSTR_JSON_WRITE_FIELDS(KTSTR_RUN_RESULT_FIELDS)
   j["confirm"] = t.confirm;
   j["strict"] = t.strict;
+  if (t.fingerprint) j["fingerprint"] = *t.fingerprint;
 }
 
 void from_json(const nlohmann::json& j, RunResult& t) {
@@ -70,6 +71,10 @@ void from_json(const nlohmann::json& j, RunResult& t) {
   t.schema_version = j.value("schema_version", 0);
   t.confirm = j.value("confirm", size_t{0});
   t.strict = j.value("strict", false);
+  t.fingerprint.reset();
+  if (j.contains("fingerprint") && j["fingerprint"].is_object()) {
+    t.fingerprint = j["fingerprint"].get<Fingerprint>();
+  }
 }
 
 Result<RunResult> parse_run_result(const std::string& text) {

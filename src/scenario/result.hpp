@@ -18,6 +18,7 @@
 #include "check/evaluate.hpp"
 #include "check/stats.hpp"
 #include "check/verdict.hpp"
+#include "scenario/fingerprint.hpp"
 #include "sched/health.hpp"
 #include "sched/host_probe.hpp"
 #include "util/error_kind.hpp"
@@ -112,6 +113,9 @@ struct RunResult {
   std::vector<ScenarioResult> scenarios;
   size_t confirm = 0;   // --confirm: extra attempts after a timing-sensitive failure
   bool strict = false;  // --strict: flaky exits 1, skips exit 3
+  // What must match for runs to be comparable (scenario/fingerprint.hpp);
+  // absent in documents written before it existed.
+  std::optional<Fingerprint> fingerprint;
 };
 
 void to_json(nlohmann::json& j, const TimelineEvent& e);

@@ -7,6 +7,7 @@
 
 #include "scenario/dead_runs.hpp"
 #include "scenario/confirm.hpp"
+#include "scenario/fingerprint.hpp"
 #include "scenario/interrupt.hpp"
 #include "scenario/requirements.hpp"
 #include "sched/host_probe.hpp"
@@ -143,6 +144,10 @@ RunResult run_scenarios(const std::vector<Scenario>& selected, const RunLoopOpti
     if (run.interrupted) break;
   }
   run.duration_ms = static_cast<double>(mono_ns() - t0) / 1e6;
+  run.fingerprint = probe_fingerprint(run.host);
+  run.fingerprint->workers_override = o.engine.workers;
+  add_scenarios(*run.fingerprint, selected, {o.engine.duration_ns, o.engine.cli_checks},
+                run.scenarios);
   for (const auto& r : run.scenarios) run.verdict = check::worst(run.verdict, r.verdict);
   run.confirm = o.confirm;
   run.strict = o.strict;

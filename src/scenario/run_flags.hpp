@@ -23,6 +23,7 @@ struct RunFlags {
   bool keep_going = false;
   bool strict = false;
   EngineSettings engine;  // --duration, --workers, --check, --seed (keep_reports unused)
+  std::vector<std::string> allow_devices;  // --allow-device (workload/io_devices.hpp)
 };
 
 // The run loop settings (no progress/done callbacks) with validated engine

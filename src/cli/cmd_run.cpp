@@ -104,6 +104,8 @@ void setup(CLI::App& app, Action& chosen) {
   cmd->add_option("--html", o->outputs.html_path, "Write the self-contained HTML report here");
   cmd->add_option("--trace", o->outputs.trace_path,
                   "Write a Perfetto/Chrome trace here (open in ui.perfetto.dev)");
+  cmd->add_option("--allow-device", o->run.allow_devices,
+                  "Block device that I/O work types may overwrite (param device=; repeatable)");
   add_vm_flags(cmd, o->vm);
   cmd->callback([o, &chosen] { chosen = [o] { return run(*o); }; });
 }

@@ -51,6 +51,8 @@ void setup(CLI::App& app, Action& chosen) {
   cmd->add_option("--policy", o->work.policy, "normal|batch|idle|fifo:P|rr:P|deadline:R:D:P");
   cmd->add_option("--nice", o->work.nice, "Nice value for every worker");
   cmd->add_option("--affinity", o->work.affinity, "CPU list every worker is pinned to, e.g. 0-1");
+  cmd->add_option("--allow-device", o->work.allow_devices,
+                  "Block device that I/O work types may overwrite (param device=; repeatable)");
   cmd->add_flag("--json", o->json, "Print {\"reports\": [...], \"summary\": {...}}");
   add_vm_flags(cmd, o->vm);
   cmd->callback([o, &chosen] { chosen = [o] { return run_workload(*o); }; });

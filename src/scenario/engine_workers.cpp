@@ -61,12 +61,13 @@ Status Engine::spawn(const std::string& cgroup, const std::vector<WorkDef>& work
   batch->current_cgroup = cgroup;
   if (!cgroup.empty()) batch->visited.insert(cgroup);
   const std::string dir = cgroup.empty() || !cgm_ ? "" : cgm_->path(cgroup);
+  const std::string run_root = cgm_ ? cgm_->path("") : "";
   const workload::WorkSpec first = groups->front().spec;
   const bool pcomm = !first.pcomm.empty();
   auto handle = pcomm ? workload::WorkloadHandle::spawn_pcomm_groups(first.pcomm, first.uid,
                                                                      first.gid, std::move(*groups))
-                      : workload::WorkloadHandle::spawn_groups(std::move(*groups),
-                                                               {workload::CloneMode::kFork, dir});
+                      : workload::WorkloadHandle::spawn_groups(
+                            std::move(*groups), {workload::CloneMode::kFork, dir, run_root});
   if (!handle) return unexpected(handle.error());
   batch->handle.emplace(std::move(*handle));
   if (!cgroup.empty()) {

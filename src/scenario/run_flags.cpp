@@ -6,6 +6,7 @@
 #include "scenario/confirm.hpp"
 #include "util/duration.hpp"
 #include "vm/vm_outcome.hpp"
+#include "workload/io_devices.hpp"
 
 namespace ktstr::scenario {
 namespace {
@@ -47,6 +48,7 @@ Result<RunLoopOptions> loop_options_from_flags(const RunFlags& f, bool keep_repo
 }
 
 Result<std::vector<Scenario>> select_for_run(const RunFlags& f) {
+  KTSTR_TRY(workload::set_allowed_devices(f.allow_devices));  // before any spec is validated
   auto selected = select_scenarios(f.targets, f.filter);
   if (!selected) return unexpected(selected.error());
   if (selected->empty()) {
@@ -58,6 +60,10 @@ Result<std::vector<Scenario>> select_for_run(const RunFlags& f) {
 
 Result<vm::VmRequest> vm_run_request(const vm::VmFlags& vm_flags, const RunFlags& f,
                                      bool keep_reports) {
+  if (!f.allow_devices.empty()) {
+    return invalid_input("--allow-device is not passed into the VM yet; drop it with --vm",
+                         "--allow-device");
+  }
   auto req = vm::vm_request_from_flags(vm_flags);
   if (!req) return unexpected(req.error());
   auto budget = planned_ms(f);

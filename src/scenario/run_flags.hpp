@@ -26,6 +26,7 @@ struct RunFlags {
   bool keep_going = false;  // --keep-going: accepted, the default since --fail-fast exists
   bool strict = false;
   EngineSettings engine;  // --duration, --workers, --check, --seed (keep_reports unused)
+  std::vector<std::string> allow_devices;  // --allow-device (workload/io_devices.hpp)
 };
 
 // Extra attempts after a timing-sensitive failure: --confirm, else

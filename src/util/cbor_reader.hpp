@@ -19,6 +19,10 @@ class CborReader {
   // "" while ok(); else what went wrong and where.
   const std::string& error() const { return error_; }
   bool at_end() const { return p_ == end_; }
+  // Bytes not yet read: what any count read from the input must fit in.
+  size_t remaining() const { return static_cast<size_t>(end_ - p_); }
+  // Records `what` (with the current offset) unless an error is already set.
+  void fail(const char* what);
 
   // Each reads one item of the named kind; on anything else (or truncated
   // input) it records an error and returns a zero value.
@@ -38,7 +42,6 @@ class CborReader {
   // The head of the next item: major type and argument.
   bool head(uint8_t& major, uint64_t& arg);
   bool expect(uint8_t major, uint64_t& arg, const char* what);
-  void fail(const char* what);
 
   const uint8_t* p_;
   const uint8_t* begin_;

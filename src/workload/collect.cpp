@@ -17,17 +17,14 @@
 #include "util/unique_fd.hpp"
 #include "workload/handle.hpp"
 #include "workload/handle_state.hpp"
+#include "workload/report_frame.hpp"
 
 namespace ktstr::workload {
 namespace {
 
-constexpr size_t kHeaderBytes = 1 + sizeof(uint64_t);  // 'r' + length
-
+// Complete or corrupt: either way nothing more is read from it.
 bool frame_complete(const ForkedChild& c) {
-  if (c.buf.size() < kHeaderBytes) return false;
-  uint64_t len = 0;
-  std::memcpy(&len, c.buf.data() + 1, sizeof len);
-  return c.buf.size() >= kHeaderBytes + len;
+  return report_frame_state(c.buf, c.slot_count) != FrameState::kIncomplete;
 }
 
 // Reads what is available; returns false on EOF or error.
@@ -38,6 +35,7 @@ bool drain(ForkedChild& c) {
     if (n > 0) {
       c.buf.insert(c.buf.end(), tmp, tmp + n);
       if (!c.buf.empty() && c.buf[0] == 'r') c.ready = true;
+      if (frame_complete(c)) return true;  // a child streaming junk cannot grow buf
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
@@ -236,19 +234,20 @@ std::vector<WorkerReport> collect_children(HandleState& st, bool wait_ready) {
   for (size_t i = 0; i < st.children.size(); ++i) {
     auto& c = st.children[i];
     std::optional<ExitInfo> failure;
-    if (complete[i]) {
-      uint64_t len = 0;
-      std::memcpy(&len, c.buf.data() + 1, sizeof len);
-      auto decoded = decode_reports(c.buf.data() + kHeaderBytes, len);
+    // Exited on its own after part of a frame: the frame says what is wrong.
+    const bool truncated =
+        !complete[i] && exited_on_its_own[i] && WIFEXITED(c.wait_status) && c.buf.size() > 1;
+    if (complete[i] || truncated) {
+      auto decoded =
+          decode_report_frame(c.buf, std::span(st.slots).subspan(c.slot_begin, c.slot_count));
       std::vector<uint8_t>().swap(c.buf);
-      if (decoded && decoded->size() == c.slot_count) {
+      if (decoded) {
         for (auto& r : *decoded) {
           size_t wi = r.worker_index;
           if (wi < slots.size()) slots[wi] = std::move(r);
         }
       } else {
-        failure = ExitInfo{ExitInfo::Kind::kPanicked, 0,
-                           decoded ? "report count mismatch" : decoded.error().message};
+        failure = ExitInfo{ExitInfo::Kind::kPanicked, 0, decoded.error().message};
       }
     } else {
       failure = classify(c, !exited_on_its_own[i]);

@@ -104,6 +104,7 @@ struct WorkloadConfig {
   std::vector<WorkSpec> composed;
   // Context a custom or cgroup-aware worker may use; empty = none.
   std::string cgroup_dir;
+  std::string cgroup_root;  // the run's cgroup tree (SpawnOptions::cgroup_root)
 };
 
 // Text forms used by the CLI and scenario files.

@@ -4,6 +4,7 @@
 
 #include "util/cpu_list.hpp"
 #include "util/duration.hpp"
+#include "workload/io_devices.hpp"
 
 namespace ktstr::workload {
 namespace {
@@ -43,6 +44,7 @@ Result<FlagsWorkload> spec_from_flags(const WorkloadFlags& f) {
   if (!duration) return unexpected(with_context(duration.error(), "--duration"));
   auto mode = parse_clone_mode(f.clone_mode);
   if (!mode) return unexpected(with_context(mode.error(), "--clone-mode"));
+  KTSTR_TRY(set_allowed_devices(f.allow_devices));
   WorkSpec spec;
   if (auto st = fill_spec(f, spec); !st) return unexpected(st.error());
   SpecContext ctx;

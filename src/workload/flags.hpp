@@ -25,11 +25,13 @@ struct WorkloadFlags {
   std::optional<int> nice;
   std::string affinity;  // CPU list; empty: no pinning
   std::string duration = "5s";
+  std::vector<std::string> allow_devices;  // --allow-device (io_devices.hpp)
 };
 
 // The flags as one validated work group (label "group 0 (TYPE)"), how to
 // spawn it and for how long. kInvalidInput errors carry the flag as context;
-// --duration is checked first.
+// --duration is checked first. Sets the process's device allowance from
+// --allow-device before the spec is validated.
 struct FlagsWorkload {
   ValidSpec group;
   SpawnOptions spawn;

@@ -15,6 +15,7 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <stdexcept>
 #include <thread>
 
 #include "util/cbor_writer.hpp"
@@ -370,8 +371,7 @@ void container_main(HandleState& st, const std::string& pcomm, std::optional<uin
                     int report_w) {
   prctl(PR_SET_NAME, pcomm.substr(0, 15).c_str(), 0, 0, 0);
   // Before any thread exists, so the credentials apply to all of them.
-  if (gid) syscall(SYS_setresgid, *gid, *gid, *gid);
-  if (uid) syscall(SYS_setresuid, *uid, *uid, *uid);
+  const std::string cred_error = drop_credentials(uid, gid);
   if (!wait_start_byte(start_r)) _exit(1);
   const SharedResources& res = *st.res;
   std::vector<std::optional<WorkerReport>> reports(slots.size());
@@ -391,6 +391,7 @@ void container_main(HandleState& st, const std::string& pcomm, std::optional<uin
         return true;
       };
       try {
+        if (!cred_error.empty()) throw std::runtime_error(cred_error);  // fails each worker
         reports[i] = run_thread_worker(ctx, res.plans[slots[i].group_idx], start_gate(gate));
       } catch (const std::exception& e) {
         reports[i] = make_sentinel(slots[i].worker_index, slots[i].group_idx, ctx.tid,

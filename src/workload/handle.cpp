@@ -18,7 +18,8 @@ WorkloadHandle::~WorkloadHandle() = default;
 Result<WorkloadHandle> WorkloadHandle::spawn(const WorkloadConfig& config) {
   auto groups = validate_config(config);
   if (!groups) return unexpected(groups.error());
-  return spawn_groups(std::move(*groups), {config.clone_mode, config.cgroup_dir});
+  return spawn_groups(std::move(*groups),
+                      {config.clone_mode, config.cgroup_dir, config.cgroup_root});
 }
 
 Result<WorkloadHandle> WorkloadHandle::spawn_groups(std::vector<ValidSpec> groups,
@@ -33,6 +34,7 @@ Result<WorkloadHandle> WorkloadHandle::spawn_groups(std::vector<ValidSpec> group
   if (!res) return unexpected(res.error());
   st->res = std::move(*res);
   st->res->cgroup_dir = o.cgroup_dir;
+  st->res->cgroup_root = o.cgroup_root;
   if (o.clone_mode == CloneMode::kFork) {
     KTSTR_TRY(fork_workers(*st));
   } else {

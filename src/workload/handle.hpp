@@ -33,6 +33,8 @@ inline constexpr int kReportPipeBytes = 8 * 1024 * 1024;
 struct SpawnOptions {
   CloneMode clone_mode = CloneMode::kFork;
   std::string cgroup_dir;  // context for custom or cgroup-aware workers; empty = none
+  // The run's cgroup tree, which cgroup work types stay in; "" = none.
+  std::string cgroup_root;
 };
 
 class WorkloadHandle {

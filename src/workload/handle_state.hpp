@@ -31,6 +31,7 @@ struct SharedResources {
   std::vector<std::vector<std::array<UniqueFd, 2>>> group_pipes;
   size_t total_workers = 0;
   std::string cgroup_dir;     // passed to workers that act on their own cgroup
+  std::string cgroup_root;    // the run's cgroup tree (SpawnOptions::cgroup_root)
   bool cap_sys_nice = false;  // euid 0, decided before any fork
 
   std::atomic<uint64_t>* counter(size_t worker_index) const {

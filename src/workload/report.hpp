@@ -122,10 +122,17 @@ void copy_arrays(const ReportArrays& a, WorkerReport& r);
 
 // The wire form (report_cbor.cpp): a CBOR array of to_json-shaped maps.
 // write_reports streams it without allocating; encode_reports collects it.
+// decode_reports treats its input as untrusted (a child wrote it): any
+// array or map longer than kMaxReportArrayItems, any count beyond the input,
+// and (when `expected` is given) any other number of reports is an error,
+// found before anything is sized by it.
+inline constexpr size_t kMaxReportArrayItems = 100000;  // >= every capped array of a report
+inline constexpr size_t kMaxWorkersPerChild = 4096;     // reports reserved up front at most
 void write_reports(CborSink& sink, const ReportRef* reports, size_t count);
 std::vector<uint8_t> encode_reports(const ReportRef* reports, size_t count);
 std::vector<uint8_t> encode_reports(const std::vector<WorkerReport>& reports);
-Result<std::vector<WorkerReport>> decode_reports(const uint8_t* data, size_t size);
+Result<std::vector<WorkerReport>> decode_reports(const uint8_t* data, size_t size,
+                                                 std::optional<size_t> expected = std::nullopt);
 
 // A report with zeros and completed=false standing in for a lost worker.
 WorkerReport make_sentinel(size_t worker_index, size_t group_idx, pid_t tid,

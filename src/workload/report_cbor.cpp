@@ -7,13 +7,17 @@
 // (report_fields.hpp), so the keys and values are exactly to_json's (a unit
 // test decodes both and compares); the parent decodes with CborReader
 // straight into WorkerReports.
+#include <algorithm>
 #include <charconv>
 #include <climits>
+
+#include <fmt/format.h>
 
 #include "util/cbor_reader.hpp"
 #include "util/cbor_writer.hpp"
 #include "util/worker_path.hpp"
 #include "workload/report_fields.hpp"
+#include "workload/telemetry.hpp"
 
 namespace ktstr::workload {
 namespace {
@@ -134,6 +138,19 @@ KTSTR_WORKER_PATH void write_report(CborWriter& w, const ReportRef& ref,
 // The parent's side: straight from the bytes into a WorkerReport (no JSON
 // tree: a report with full reservoirs is 200 000 numbers). Keys may come in
 // any order; unknown keys are skipped; absent ones keep their defaults.
+// The bytes come from a child and are untrusted: every count is checked
+// against kMaxReportArrayItems and the bytes left before it sizes anything.
+static_assert(kReservoirCap <= kMaxReportArrayItems && kMaxMigrationsKept <= kMaxReportArrayItems,
+              "a real report's arrays must fit the decoder's limit");
+
+// A container count from the input; 0 (with the reader failed) beyond the limit.
+uint64_t bounded(CborReader& in, uint64_t n) {
+  if (n > kMaxReportArrayItems) {
+    in.fail("container longer than a report's limit");
+    return 0;
+  }
+  return n;
+}
 int read_int(CborReader& in) {
   const int64_t v = in.sint();
   if (v < INT32_MIN || v > INT32_MAX) {
@@ -147,7 +164,7 @@ int read_int(CborReader& in) {
 // returns false for a key it does not know (the value is then skipped).
 template <class Field>
 void read_map(CborReader& in, Field field) {
-  const uint64_t n = in.map();
+  const uint64_t n = bounded(in, in.map());
   for (uint64_t i = 0; i < n && in.ok(); ++i) {
     const std::string_view key = in.text();
     if (in.ok() && !field(key)) in.skip();
@@ -179,12 +196,12 @@ void get(CborReader& in, T& v) {
     if (!in.null()) get(in, v.emplace());
   } else if constexpr (kIsVector<T>) {
     v.clear();
-    const uint64_t n = in.array();
+    const uint64_t n = bounded(in, in.array());
     v.reserve(static_cast<size_t>(n));
     for (uint64_t i = 0; i < n && in.ok(); ++i) get(in, v.emplace_back());
   } else if constexpr (std::is_same_v<T, std::set<int>>) {
     v.clear();
-    const uint64_t n = in.array();
+    const uint64_t n = bounded(in, in.array());
     for (uint64_t i = 0; i < n && in.ok(); ++i) v.insert(read_int(in));
   } else if constexpr (std::is_same_v<T, std::map<int, uint64_t>>) {
     v.clear();
@@ -252,12 +269,20 @@ std::vector<uint8_t> encode_reports(const std::vector<WorkerReport>& reports) {
   return encode_reports(refs.data(), refs.size());
 }
 
-Result<std::vector<WorkerReport>> decode_reports(const uint8_t* data, size_t size) {
+Result<std::vector<WorkerReport>> decode_reports(const uint8_t* data, size_t size,
+                                                 std::optional<size_t> expected) {
   CborReader in(data, size);
   std::vector<WorkerReport> out;
-  const uint64_t n = in.array();
+  const uint64_t n = bounded(in, in.array());
   if (!in.ok()) return make_error(ErrorKind::kRuntime, "worker report: " + in.error());
-  out.reserve(static_cast<size_t>(n));
+  if (expected && n != *expected) {
+    return make_error(
+        ErrorKind::kRuntime,
+        fmt::format("worker report: {} reports where {} were expected", n, *expected));
+  }
+  // A report takes one byte at least, yet hundreds once decoded: reserve
+  // no more than a real run could send.
+  out.reserve(std::min<size_t>(static_cast<size_t>(n), kMaxWorkersPerChild));
   for (uint64_t i = 0; i < n && in.ok(); ++i) get(in, out.emplace_back());
   if (in.ok() && !in.at_end()) {
     return make_error(ErrorKind::kRuntime, "worker report: bytes after the report array");

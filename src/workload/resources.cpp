@@ -87,6 +87,7 @@ KTSTR_WORKER_PATH void fill_context(WorkerContext& ctx, const SharedResources& r
   ctx.seed = 0x5eed0000ULL + slot.worker_index * 7919ULL;
   ctx.cap_sys_nice = res.cap_sys_nice;
   ctx.cgroup_dir = res.cgroup_dir;
+  ctx.cgroup_root = res.cgroup_root;
 }
 
 }  // namespace ktstr::workload

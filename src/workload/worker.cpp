@@ -113,12 +113,43 @@ KTSTR_WORKER_PATH void apply_worker_settings(const GroupPlan& g, const std::opti
     }
   }
   if (!s.comm.empty()) prctl(PR_SET_NAME, s.comm.substr(0, 15).c_str(), 0, 0, 0);
-  if (s.gid && syscall(SYS_setresgid, *s.gid, *s.gid, *s.gid) != 0) {
-    warn(r, fmt::format("gid {} not applied: {}", *s.gid, std::strerror(errno)));
+  if (std::string why = drop_credentials(s.uid, s.gid); !why.empty()) {
+    r.exit_info = ExitInfo{ExitInfo::Kind::kPanicked, 0, std::move(why)};
   }
-  if (s.uid && syscall(SYS_setresuid, *s.uid, *s.uid, *s.uid) != 0) {
-    warn(r, fmt::format("uid {} not applied: {}", *s.uid, std::strerror(errno)));
+}
+
+std::string drop_credentials(std::optional<uint32_t> uid, std::optional<uint32_t> gid) {
+  if (!uid && !gid) return {};
+  // Supplementary groups first: once the uid is dropped they can no longer
+  // be cleared, and root's groups would stay with the worker. A thread that
+  // already has none (a pcomm container's, after the container dropped)
+  // skips the call, which needs CAP_SETGID.
+  if (syscall(SYS_getgroups, 0, nullptr) != 0 && syscall(SYS_setgroups, 0, nullptr) != 0) {
+    return fmt::format(
+        "cannot drop supplementary groups (setgroups): {}; dropping to {}{} needs "
+        "CAP_SETGID (run as root)",
+        std::strerror(errno), uid ? fmt::format("uid {}", *uid) : "",
+        gid ? fmt::format("{}gid {}", uid ? " " : "", *gid) : "");
   }
+  if (gid) {
+    gid_t rg = 0, eg = 0, sg = 0;
+    if (syscall(SYS_setresgid, *gid, *gid, *gid) != 0) {
+      return fmt::format("gid {} not applied (setresgid): {}", *gid, std::strerror(errno));
+    }
+    if (syscall(SYS_getresgid, &rg, &eg, &sg) != 0 || rg != *gid || eg != *gid || sg != *gid) {
+      return fmt::format("gid {} not applied: getresgid reads {}/{}/{}", *gid, rg, eg, sg);
+    }
+  }
+  if (uid) {
+    uid_t ru = 0, eu = 0, su = 0;
+    if (syscall(SYS_setresuid, *uid, *uid, *uid) != 0) {
+      return fmt::format("uid {} not applied (setresuid): {}", *uid, std::strerror(errno));
+    }
+    if (syscall(SYS_getresuid, &ru, &eu, &su) != 0 || ru != *uid || eu != *uid || su != *uid) {
+      return fmt::format("uid {} not applied: getresuid reads {}/{}/{}", *uid, ru, eu, su);
+    }
+  }
+  return {};
 }
 
 namespace {
@@ -163,8 +194,12 @@ KTSTR_WORKER_PATH std::optional<ReportArrays> run_worker(WorkerContext& ctx, con
     CPU_ZERO(&ctx.allowed_mask);
   }
   ctx.tel->begin();
-  ctx.type->run(ctx);
-  return ctx.tel->finish(report);
+  // A worker whose credentials could not be dropped must not run its work
+  // with the ones it has: it reports as failed, with the reason.
+  if (!report.exit_info) ctx.type->run(ctx);
+  auto arrays = ctx.tel->finish(report);
+  if (report.exit_info) report.completed = false;
+  return arrays;
 }
 
 std::optional<WorkerReport> run_thread_worker(WorkerContext& ctx, const GroupPlan& g,

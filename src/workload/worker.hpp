@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "workload/admission.hpp"
 #include "workload/report.hpp"
@@ -13,9 +14,17 @@ namespace ktstr::workload {
 // Applies the group's settings to the calling thread (affinity, policy,
 // mempolicy, nice, comm, gid/uid — uid/gid via raw per-thread syscalls so a
 // thread worker never changes the harness's credentials). Failures go into
-// the report (affinity_error / warnings); the worker keeps running.
+// the report (affinity_error / warnings) and the worker keeps running,
+// except a uid/gid that could not be taken: that sets report.exit_info and
+// run_worker then skips the work (the worker fails with the reason).
 void apply_worker_settings(const GroupPlan& g, const std::optional<CpuSet>& cpus,
                            WorkerReport& report);
+
+// For the calling thread only (raw syscalls; glibc's wrappers would change
+// every thread of the process): clears the supplementary groups, then
+// setresgid, then setresuid, each checked (getres*id must read the target
+// back). "" when done or nothing was asked; else what failed.
+std::string drop_credentials(std::optional<uint32_t> uid, std::optional<uint32_t> gid);
 
 // Where a worker waits after its settings are applied until it may run;
 // `wait(arg)` returning false means give up without running. A plain

@@ -45,6 +45,8 @@ struct WorkerContext {
   // never need (a fresh child pays a page fault per heap page it touches).
   cpu_set_t allowed_mask{};
   std::string_view cgroup_dir;  // the worker's cgroup directory, "" when none
+  // The run's cgroup tree (cgroup work types stay inside it), or "".
+  std::string_view cgroup_root;
   bool cap_sys_nice = false;
   uint64_t seed = 1;  // per-worker seed for work-type randomness
 

@@ -69,12 +69,35 @@ TEST_F(WorkTypesCgroup, CgroupChurnWithoutCgroupDirWarns) {
   EXPECT_NE((*reports)[0].warnings[0].find("no cgroup directory"), std::string::npos);
 }
 
+// A child cgroup of a TempCgroup standing in for the run's tree; removed
+// (with retries while exited children leave it) before the tree.
+class ChildCgroup {
+ public:
+  ChildCgroup(const TempCgroup& root, const std::string& name) : path_(root.path() + "/" + name) {
+    ok_ = mkdir(path_.c_str(), 0755) == 0;
+  }
+  ChildCgroup(const ChildCgroup&) = delete;
+  ChildCgroup& operator=(const ChildCgroup&) = delete;
+  ~ChildCgroup() {
+    for (int i = 0; ok_ && i < 200 && rmdir(path_.c_str()) != 0 && errno == EBUSY; ++i) {
+      sleep_for_ns(5'000'000);
+    }
+  }
+  bool ok() const { return ok_; }
+
+ private:
+  std::string path_;
+  bool ok_ = false;
+};
+
 TEST_F(WorkTypesCgroup, CgroupAttachStormChildrenAttachToDest) {
-  TempCgroup dest("attach");
-  if (!dest.ok()) GTEST_SKIP() << "cannot create cgroups here (needs root and cgroupfs)";
-  auto reports = run_workload_for(
-      make_config("cgroup_attach_storm", 2, {{"dest", dest.path()}, {"reap", "waitpid"}}),
-      300'000'000);
+  TempCgroup run_tree("attach");
+  if (!run_tree.ok()) GTEST_SKIP() << "cannot create cgroups here (needs root and cgroupfs)";
+  ChildCgroup dest(run_tree, "cg_dest");
+  ASSERT_TRUE(dest.ok());
+  auto config = make_config("cgroup_attach_storm", 2, {{"dest", "cg_dest"}, {"reap", "waitpid"}});
+  config.cgroup_root = run_tree.path();
+  auto reports = run_workload_for(config, 300'000'000);
   ASSERT_TRUE(reports.has_value()) << reports.error().describe();
   expect_all_completed(*reports);
   for (const auto& r : *reports) {
@@ -106,22 +129,23 @@ TEST_F(WorkTypesCgroup, CgroupAttachStormSigIgnLeavesNoZombies) {
   TempCgroup dest("attach_ign");
   if (!dest.ok()) GTEST_SKIP() << "cannot create cgroups here (needs root and cgroupfs)";
   size_t max_zombies = 0;
-  auto reports = run_and_probe(make_config("cgroup_attach_storm", 1, {{"dest", dest.path()}}),
-                               300'000'000, 10'000'000, [&](const std::vector<pid_t>& pids) {
-                                 auto children =
-                                     read_file("/proc/" + std::to_string(pids[0]) + "/task/" +
-                                               std::to_string(pids[0]) + "/children");
-                                 if (!children) return;
-                                 std::istringstream in(*children);
-                                 size_t zombies = 0;
-                                 for (pid_t c; in >> c;) {
-                                   if (auto st = read_file("/proc/" + std::to_string(c) + "/stat");
-                                       st && st->find(") Z ") != std::string::npos) {
-                                     ++zombies;
-                                   }
-                                 }
-                                 max_zombies = std::max(max_zombies, zombies);
-                               });
+  auto config = make_config("cgroup_attach_storm", 1);
+  config.cgroup_dir = dest.path();  // no dest: the worker's own cgroup
+  auto reports =
+      run_and_probe(config, 300'000'000, 10'000'000, [&](const std::vector<pid_t>& pids) {
+        auto children = read_file("/proc/" + std::to_string(pids[0]) + "/task/" +
+                                  std::to_string(pids[0]) + "/children");
+        if (!children) return;
+        std::istringstream in(*children);
+        size_t zombies = 0;
+        for (pid_t c; in >> c;) {
+          if (auto st = read_file("/proc/" + std::to_string(c) + "/stat");
+              st && st->find(") Z ") != std::string::npos) {
+            ++zombies;
+          }
+        }
+        max_zombies = std::max(max_zombies, zombies);
+      });
   ASSERT_TRUE(reports.has_value()) << reports.error().describe();
   const auto& r = (*reports)[0];
   EXPECT_TRUE(r.completed);
@@ -131,10 +155,12 @@ TEST_F(WorkTypesCgroup, CgroupAttachStormSigIgnLeavesNoZombies) {
 }
 
 TEST_F(WorkTypesCgroup, CgroupAttachStormToAMissingDestWarnsAndCountsFailures) {
-  auto reports = run_workload_for(
-      make_config("cgroup_attach_storm", 1,
-                  {{"dest", "/sys/fs/cgroup/ktstr-no-such-cgroup"}, {"reap", "waitpid"}}),
-      150'000'000);
+  TempCgroup run_tree("attach_missing");
+  if (!run_tree.ok()) GTEST_SKIP() << "cannot create cgroups here (needs root and cgroupfs)";
+  auto config =
+      make_config("cgroup_attach_storm", 1, {{"dest", "no-such-cgroup"}, {"reap", "waitpid"}});
+  config.cgroup_root = run_tree.path();
+  auto reports = run_workload_for(config, 150'000'000);
   ASSERT_TRUE(reports.has_value()) << reports.error().describe();
   const auto& r = (*reports)[0];
   EXPECT_TRUE(r.completed);

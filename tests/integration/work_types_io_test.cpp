@@ -103,18 +103,10 @@ TEST(IoWorkTypes, MemoryBackedDirectoryDegradesWithOneWarning) {
   expect_bytes_accounted(r);
 }
 
-TEST(IoWorkTypes, UnusableDeviceFallsBackToAFile) {
-  ScratchDir dir;
-  ASSERT_FALSE(dir.path().empty());
-  auto reports = run_reports(
-      "io_convoy", 1, {{"dir", dir.path()}, {"device", "/nonexistent/vdz"}, {"file_mib", "1"}},
-      CloneMode::kThread, 300'000'000);
-  ASSERT_EQ(reports.size(), 1u);
-  const auto& r = reports[0];
-  ASSERT_FALSE(r.warnings.empty());
-  EXPECT_NE(r.warnings[0].find("/nonexistent/vdz"), std::string::npos) << r.warnings[0];
-  EXPECT_EQ(extra_or(r, "raw_device", -1), 0);
-  EXPECT_GT(extra_or(r, "bytes_written", 0), 0);
+// A device is checked where the spec is validated (confinement_test.cpp
+// covers regular files and the --allow-device allowance).
+TEST(IoWorkTypes, MissingDeviceIsRejectedByName) {
+  expect_rejected("io_convoy", {{"device", "/nonexistent/vdz"}}, "param device=/nonexistent/vdz");
 }
 
 TEST(IoWorkTypes, BadParamsAreRejectedByName) {

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <sstream>
@@ -159,6 +160,7 @@ pid_t fork_with_pidfd(int& pidfd) {
 }
 
 constexpr int kKilledAtStop = -2;
+constexpr int kNoDest = 4;  // a child's exit code: there was nothing to attach to
 
 // Waits for the child to exit (pidfd poll, kStopPollNs at a time). On stop
 // the child is killed (kKilledAtStop). Otherwise returns its exit status,
@@ -182,8 +184,48 @@ int reap(WorkerContext& ctx, pid_t pid, int pidfd, bool wait_for_status) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+// Why `rel` could name something outside the directory it is joined to
+// (absolute, empty or "." / ".." components), or "" when it cannot.
+std::string_view escapes(std::string_view rel) {
+  if (rel.front() == '/') return "an absolute path";
+  for (size_t start = 0; start <= rel.size();) {
+    const size_t end = std::min(rel.find('/', start), rel.size());
+    const std::string_view part = rel.substr(start, end - start);
+    if (part.empty()) return "an empty path component";
+    if (part == "." || part == "..") return "a '.' or '..' component";
+    start = end + 1;
+  }
+  return "";
+}
+
+Status validate_attach_storm(const ParamValues& p) {
+  const std::string& dest = p.get_str("dest");
+  if (dest.empty()) return {};
+  if (const std::string_view why = escapes(dest); !why.empty()) {
+    return invalid_input(
+        fmt::format("param dest={}: {} could reach outside the run's cgroup tree; name a cgroup of "
+                    "the run relative to its tree (e.g. dest=cg_1), or leave dest empty for the "
+                    "worker's own cgroup",
+                    dest, why));
+  }
+  return {};
+}
+
+// dest= joined to the run's cgroup tree; with no dest, the worker's own
+// cgroup (where it already is). Never a directory outside both.
 std::string attach_dest(WorkerContext& ctx) {
   std::string dest = ctx.params->get_str("dest");
+  if (!dest.empty()) {
+    // Validation refused escaping paths; a C++ caller may have skipped it.
+    if (ctx.cgroup_root.empty() || !escapes(dest).empty()) {
+      ctx.tel->warn(fmt::format(
+          "cgroup_attach_storm: dest={} needs the run's cgroup tree (a scenario run) and a "
+          "path inside it; children fork and exit without attaching",
+          dest));
+      return "";
+    }
+    dest = fmt::format("{}/{}", ctx.cgroup_root, dest);
+  }
   if (dest.empty()) dest = ctx.cgroup_dir;
   if (dest.empty()) dest = own_v2_cgroup();
   if (dest.empty()) {
@@ -217,7 +259,7 @@ void run_cgroup_attach_storm(WorkerContext& ctx) {
     int pidfd = -1;
     const pid_t pid = fork_with_pidfd(pidfd);
     if (pid == 0) {
-      if (procs.empty()) _exit(0);
+      if (procs.empty()) _exit(kNoDest);
       attach_and_exit(procs.c_str());
     }
     if (pid < 0) {
@@ -231,7 +273,7 @@ void run_cgroup_attach_storm(WorkerContext& ctx) {
     if (code == kKilledAtStop) break;  // an attach the stop cut short is not counted
     ++forks;
     if (code == 0) ++ok;
-    if (code > 0) ++failed;
+    if (code > 0 && code != kNoDest) ++failed;
     ctx.tel->add_units(1);
     ctx.tel->iteration();
   }
@@ -267,8 +309,10 @@ void register_cgroup_work_types(WorkTypeRegistry& reg) {
            .family = "cgroup",
            .summary = "fork a child that writes its pid into dest/cgroup.procs and exits at once; "
                       "reap by waitpid (exit code = attach result) or SIGCHLD=SIG_IGN. dest "
-                      "empty: the worker's cgroup dir, else its own cgroup v2 cgroup",
-           .params = {{"dest", ParamKind::kString, "", "cgroup directory to attach to"},
+                      "names a cgroup of the run's tree; empty: the worker's cgroup dir, else "
+                      "its own cgroup v2 cgroup",
+           .params = {{"dest", ParamKind::kString, "",
+                       "cgroup to attach to, relative to the run's cgroup tree (e.g. cg_1)"},
                       {"reap",
                        ParamKind::kChoice,
                        "sig_ign",
@@ -276,6 +320,7 @@ void register_cgroup_work_types(WorkTypeRegistry& reg) {
                        0,
                        0,
                        {"sig_ign", "waitpid"}}},
+           .validate = validate_attach_storm,
            .fork_ok = true,
            .thread_ok = false,
            .pcomm_ok = false,

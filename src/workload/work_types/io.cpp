@@ -7,6 +7,7 @@
 #include <cstring>
 #include <optional>
 
+#include "workload/io_devices.hpp"
 #include "workload/primitives.hpp"
 #include "workload/work_type.hpp"
 #include "workload/work_types/families.hpp"
@@ -189,7 +190,8 @@ Status validate_io(const ParamValues& p) {
           fmt::format("param {}={}: must be an absolute path (or empty for the default)", key, v));
     }
   }
-  return {};
+  const std::string& device = p.get_str("device");
+  return device.empty() ? Status{} : check_device_allowed(device);
 }
 
 std::vector<ParamDef> io_params() {
@@ -198,7 +200,8 @@ std::vector<ParamDef> io_params() {
            "should not be tmpfs"},
           {"device", ParamKind::kString, "",
            "raw block device to use instead of a file, e.g. /dev/vdb (its contents are "
-           "destroyed); each worker gets its own file_mib slice"},
+           "destroyed; it must be allowed with --allow-device); each worker gets its own "
+           "file_mib slice"},
           {"file_mib", ParamKind::kInt, "64", "size of each worker's file or device slice (MiB)", 1,
            1 << 20}};
 }

@@ -14,6 +14,7 @@
 
 #include "util/check.hpp"
 #include "util/file_io.hpp"
+#include "workload/io_devices.hpp"
 #include "workload/primitives.hpp"
 
 namespace ktstr::workload {
@@ -57,7 +58,10 @@ bool enable_direct(int fd) {
 // The raw device path: only taken when the user named a device. O_EXCL on
 // a block device fails with EBUSY while it is mounted, which keeps a typo
 // from scribbling over a live filesystem.
-Result<ScratchRegion> open_device(const ScratchOptions& opt, Telemetry& tel) {
+Result<ScratchRegion> open_device(const ScratchOptions& opt) {
+  // Validation checked this already; a C++ caller may have skipped it, and
+  // the path may have changed since.
+  KTSTR_TRY(check_device_allowed(opt.device));
   const int direct_flag = opt.want_direct ? O_DIRECT : 0;
   UniqueFd fd(open(opt.device.c_str(), O_RDWR | O_CLOEXEC | O_EXCL | direct_flag));
   if (!fd) {
@@ -66,15 +70,15 @@ Result<ScratchRegion> open_device(const ScratchOptions& opt, Telemetry& tel) {
         "param device",
         errno, opt.device);
   }
+  // What was opened must still be a block device: a file swapped in after
+  // the check above is left untouched.
   struct stat st {};
   uint64_t dev_bytes = 0;
-  if (fstat(fd.get(), &st) == 0 && S_ISBLK(st.st_mode)) {
-    ioctl(fd.get(), BLKGETSIZE64, &dev_bytes);
-  } else {
-    tel.warn(fmt::format("{}: device {} is not a block device; using it as a plain file",
-                         opt.type_name, opt.device));
-    dev_bytes = static_cast<uint64_t>(st.st_size);
+  if (fstat(fd.get(), &st) != 0 || !S_ISBLK(st.st_mode)) {
+    return invalid_input(
+        fmt::format("param device={}: not a block device when opened", opt.device));
   }
+  ioctl(fd.get(), BLKGETSIZE64, &dev_bytes);
   dev_bytes -= dev_bytes % kIoBlockBytes;
   if (dev_bytes < kIoBlockBytes) {
     return environment_error("the device is smaller than one 4 KiB block", 0, opt.device);
@@ -98,7 +102,7 @@ std::string default_io_dir() {
 }
 
 Result<ScratchRegion> open_scratch(const ScratchOptions& opt, Telemetry& tel) {
-  if (!opt.device.empty()) return open_device(opt, tel);
+  if (!opt.device.empty()) return open_device(opt);
   const std::string dir = opt.dir.empty() ? default_io_dir() : opt.dir;
   auto fd = open_anonymous_file(dir);
   if (!fd) return unexpected(fd.error());

@@ -3,10 +3,10 @@
 //
 // A scratch region is either an anonymous file in a directory (O_TMPFILE,
 // or a named file unlinked right after creation, so a SIGKILLed worker
-// leaves nothing behind) or, only when the user names one, a slice of a raw
-// block device. O_DIRECT is requested when asked for; where the filesystem
-// refuses it (tmpfs, ramfs, ...) the region falls back to buffered I/O and
-// says so in one warning.
+// leaves nothing behind) or, only when the user names one and allowed it
+// (io_devices.hpp), a slice of a raw block device. O_DIRECT is requested when asked for; where the
+// filesystem refuses it (tmpfs, ramfs, ...) the region falls back to buffered I/O and says so in
+// one warning.
 #pragma once
 
 #include <atomic>

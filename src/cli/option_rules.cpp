@@ -69,8 +69,13 @@ std::string vm_only_flag_error(const CLI::App& leaf, const std::vector<std::stri
   if (vm == nullptr || vm->count() > 0) return {};
   for (const auto& f : kVmOnly) {
     if (leaf.get_option_no_throw(f.flag) == nullptr || !given(args, f.flag)) continue;
+    std::string path = leaf.get_name();
+    for (const CLI::App* p = leaf.get_parent(); p != nullptr && p->get_parent() != nullptr;
+         p = p->get_parent()) {
+      path = p->get_name() + " " + path;
+    }
     return fmt::format("{} needs --vm: {}; add --vm to run `ktstr {}` in a test VM", f.flag, f.why,
-                       leaf.get_name());
+                       path);
   }
   return {};
 }

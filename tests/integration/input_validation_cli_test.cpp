@@ -95,10 +95,10 @@ TEST(InputValidationCli, NiceSeedAndJobsAreCheckedAsTyped) {
 
 TEST(InputValidationCli, WrappingUidIsRefusedAtItsLine) {
   TempFile f(
-      "name = \"wrap\"\nduration = \"1s\"\n[[cgroup]]\nname = \"a\"\n"
-      "work = [{ type = \"spin_wait\", workers = 1,\n  uid = 4294967296 }]\n");
+      "name = \"wrap\"\nduration = \"1s\"\n[[cgroup]]\nname = \"a\"\n[[cgroup.work]]\n"
+      "type = \"spin_wait\"\nworkers = 1\nuid = 4294967296\n");
   expect_refused({{"run", f.path(), "--duration", "200ms"},
-                  {f.path() + ":6", "uid must be in 0..4294967294, got 4294967296"}});
+                  {f.path() + ":8", "uid must be in 0..4294967294, got 4294967296"}});
 }
 
 TEST(InputValidationCli, CpusetPastTheLastCpu) {

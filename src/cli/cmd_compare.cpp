@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
+#include "cli/option_rules.hpp"
 #include "report/min_effects.hpp"
 
 namespace ktstr::cli {
@@ -46,12 +47,13 @@ void setup_compare(CLI::App& app, Action& chosen) {
       "repeats to reach alpha after the Holm correction; docs/reports.md explains).");
   cmd->add_option("A", o->files.a, "baseline run document")->required();
   cmd->add_option("B", o->files.b, "candidate run document")->required();
-  cmd->add_option("--metric", o->files.options.metrics,
-                  "compare only this metric (repeatable; default all; list in docs/reports.md)");
+  repeatable(cmd->add_option(
+      "--metric", o->files.options.metrics,
+      "compare only this metric (repeatable; default all; list in docs/reports.md)"));
   cmd->add_option("--alpha", o->files.options.alpha, "significance level")->capture_default_str();
-  cmd->add_option("--min-effect", o->files.min_effects,
-                  "METRIC=VALUE minimum effect for a regression: absolute (2) or relative to "
-                  "A's mean (10%); repeatable");
+  repeatable(cmd->add_option("--min-effect", o->files.min_effects,
+                             "METRIC=VALUE minimum effect for a regression: absolute (2) or "
+                             "relative to A's mean (10%); repeatable"));
   cmd->add_option("--resamples", o->files.options.resamples, "bootstrap resamples")
       ->capture_default_str()
       ->check(CLI::Range(100, 1000000));

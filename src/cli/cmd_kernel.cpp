@@ -1,5 +1,6 @@
 // `ktstr kernel fetch|build|list|clean`: the test kernels VM mode boots.
 #include "cli/command.hpp"
+#include "cli/option_rules.hpp"
 #include "vm/kernel_build.hpp"
 #include "vm/kernel_clean.hpp"
 #include "vm/kernel_fetch.hpp"
@@ -91,7 +92,8 @@ void setup(CLI::App& app, Action& chosen) {
                     "is built in place");
   build->add_option("--config-fragment", args->build.fragment_path,
                     "Config fragment instead of the built-in configs/sched_ext.config");
-  build->add_option("-j,--jobs", args->build.jobs, "Parallel make jobs (default: online CPUs)");
+  build->add_option("-j,--jobs", args->build.jobs, "Parallel make jobs (default: online CPUs)")
+      ->check(int_in(0, 1024));
   build->add_flag("--force", args->build.force, "Rebuild even when cached");
   build->add_flag("--keep-tree", args->build.keep_tree, "Keep the extracted build tree");
   build->callback([&chosen, args] { chosen = [args] { return do_build(*args); }; });

@@ -5,10 +5,13 @@
 #include <cstdlib>
 
 #include "cli/command.hpp"
+#include "cli/option_rules.hpp"
 #include "cli/run_options.hpp"
 #include "report/run_document.hpp"
 #include "report/run_text.hpp"
+#include "scenario/preflight.hpp"
 #include "scenario/run_loop.hpp"
+#include "workload/spec.hpp"
 
 namespace ktstr::cli {
 namespace {
@@ -45,15 +48,13 @@ namespace {
 int run(const RunOptions& o) {
   // Bad output paths are exit 2 before anything runs or boots.
   if (auto st = report::check_emit_outputs(o.emit()); !st) return report_error(st.error());
+  if (o.dry_run) return dry_run(o);
   if (o.vm.vm) return run_scenarios_in_vm(o);
   auto loop = loop_options(o);
   if (!loop) return report_error(loop.error());
   auto selected = scenario::select_for_run(o.run);
   if (!selected) return report_error(selected.error());
-  if (o.dry_run) {
-    for (const auto& s : *selected) fmt::print("{}\t{}\t{}\n", s.name, s.category, s.source);
-    return kExitPass;
-  }
+  if (auto st = scenario::preflight_on_host(*selected); !st) return report_error(st.error());
   if (auto st = scenario::check_run_environment(*selected); !st) return report_error(st.error());
   auto run = scenario::run_scenarios(*selected, *loop);
   auto text = report::emit_run(&run, run, o.emit());
@@ -80,15 +81,16 @@ void setup(CLI::App& app, Action& chosen) {
   cmd->add_option("scenarios", o->run.targets, "Scenario files (.toml) or catalogue names/globs");
   cmd->add_option("--duration", o->run.engine.duration,
                   "Override every scenario's duration (e.g. 5s)");
-  cmd->add_option("--workers", o->run.engine.workers, "Worker count for every work group");
+  cmd->add_option("--workers", o->run.engine.workers, "Worker count for every work group")
+      ->check(int_in(1, workload::kMaxWorkersPerGroup));
   cmd->add_option("--filter", o->run.filter, "Keep scenarios whose name contains this (or glob)");
   cmd->add_option("--repeat", o->run.repeat, "Run each scenario N times")
       ->check(CLI::Range(1, 1000));
   cmd->add_option("--json", o->json, "Write the result document here ('-' = stdout)");
-  cmd->add_option("--check", o->run.engine.checks,
-                  "Override a check: NAME=VALUE|true|false (repeatable)");
-  cmd->add_option("--seed", o->run.engine.seed,
-                  "Seed for random affinity (default: from the name)");
+  repeatable(cmd->add_option("--check", o->run.engine.checks,
+                             "Override a check: NAME=VALUE|true|false (repeatable)"));
+  cmd->add_option("--seed", o->run.engine.seed, "Seed for random affinity (default: from the name)")
+      ->check(unsigned_int());
   cmd->add_flag("--raw", o->raw, "Keep every worker report in the JSON");
   cmd->add_option("--confirm", o->run.confirm,
                   "Rerun a scenario whose timing check failed N more times: fail (3/3) or "
@@ -99,7 +101,9 @@ void setup(CLI::App& app, Action& chosen) {
   cmd->add_flag("--keep-going", o->run.keep_going,
                 "Run the remaining scenarios after a failure (the default; kept for scripts)");
   cmd->add_flag("--strict", o->run.strict, "Treat skipped scenarios as an error (exit 3)");
-  cmd->add_flag("--dry-run", o->dry_run, "List the selected scenarios and exit");
+  cmd->add_flag("--dry-run", o->dry_run,
+                "Validate everything (with --vm: against the VM topology), list the selected "
+                "scenarios and every problem; run nothing");
   cmd->add_option("--junit", o->outputs.junit_path, "Write JUnit XML here (docs/reports.md)");
   cmd->add_option("--html", o->outputs.html_path, "Write the self-contained HTML report here");
   cmd->add_option("--trace", o->outputs.trace_path,

@@ -3,8 +3,10 @@
 #include <unistd.h>
 
 #include "cli/command.hpp"
+#include "cli/option_rules.hpp"
 #include "cli/vm_flags.hpp"
 #include "report/workload_text.hpp"
+#include "scenario/preflight.hpp"
 #include "scenario/workload_run.hpp"
 #include "workload/flags.hpp"
 
@@ -19,7 +21,9 @@ struct WorkloadOptions {
 
 int run_workload(const WorkloadOptions& o) {
   if (o.vm.vm) return run_in_vm_and_print(o.vm);
-  auto config = workload::spec_from_flags(o.work);
+  auto machine = scenario::host_machine_shape();
+  if (!machine) return report_error(machine.error());
+  auto config = workload::spec_from_flags(o.work, &*machine);
   if (!config) return report_error(config.error());
   scenario::WorkloadProgress progress;
   if (decorations_allowed(STDERR_FILENO)) {
@@ -44,12 +48,14 @@ void setup(CLI::App& app, Action& chosen) {
   auto* cmd = app.add_subcommand("workload", "Run one workload on the host (no cgroups)");
   cmd->footer("Example: ktstr workload --type futex_ping_pong --workers 4 --duration 2s --json");
   cmd->add_option("--type", o->work.type, "Work type (see `ktstr list work-types`)");
-  cmd->add_option("--workers", o->work.workers, "Number of workers");
+  cmd->add_option("--workers", o->work.workers, "Number of workers")
+      ->check(int_in(1, workload::kMaxWorkersPerGroup));
   cmd->add_option("--clone-mode", o->work.clone_mode, "fork (process per worker) or thread");
-  cmd->add_option("--param", o->work.params, "Work-type parameter key=value (repeatable)");
+  repeatable(
+      cmd->add_option("--param", o->work.params, "Work-type parameter key=value (repeatable)"));
   cmd->add_option("--duration", o->work.duration, "How long to run, e.g. 500ms, 5s");
   cmd->add_option("--policy", o->work.policy, "normal|batch|idle|fifo:P|rr:P|deadline:R:D:P");
-  cmd->add_option("--nice", o->work.nice, "Nice value for every worker");
+  cmd->add_option("--nice", o->work.nice, "Nice value for every worker")->check(int_in(-20, 19));
   cmd->add_option("--affinity", o->work.affinity, "CPU list every worker is pinned to, e.g. 0-1");
   cmd->add_option("--allow-device", o->work.allow_devices,
                   "Block device that I/O work types may overwrite (param device=; repeatable)");

@@ -5,9 +5,13 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <exception>
+#include <new>
+#include <stdexcept>
 #include <vector>
 
 #include "cli/command.hpp"
+#include "cli/option_rules.hpp"
 #include "cli/vm_flags.hpp"
 #include "util/version.hpp"
 #include "vm/guest_init.hpp"
@@ -40,14 +44,18 @@ bool decorations_allowed(int fd) {
   return isatty(fd) != 0 && std::getenv("CI") == nullptr;
 }
 
-}  // namespace ktstr::cli
+namespace {
 
-int main(int argc, char** argv) {
-  // Inside a test VM ktstr is the init process (see vm/guest_init.hpp).
-  if (getpid() == 1) return ktstr::vm::guest_init_main(argc, argv);
-  using namespace ktstr;
-  using namespace ktstr::cli;
+// Refusals that CLI11 cannot express: an unknown subcommand (with the nearest
+// name) before parsing, a VM-only flag without --vm after it.
+int refuse(const std::string& message) {
+  fmt::print(stderr, "ktstr: error: {}\n", message);
+  return kExitInvalid;
+}
+
+int run_cli(int argc, char** argv) {
   set_process_args(argc, argv);
+  const std::vector<std::string> args(argv + std::min(argc, 1), argv + argc);
   CLI::App app{"ktstr: reproducible tests for Linux process schedulers (EEVDF and sched_ext)",
                "ktstr"};
   app.require_subcommand(1);
@@ -58,6 +66,7 @@ int main(int argc, char** argv) {
             [](const Entry& a, const Entry& b) { return std::string_view(a.name) < b.name; });
   Action chosen;
   for (const auto& e : entries) e.fn(app, chosen);
+  if (auto msg = unknown_subcommand_error(app, args); !msg.empty()) return refuse(msg);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -70,6 +79,41 @@ int main(int argc, char** argv) {
     app.exit(e);
     return kExitInvalid;
   }
+  if (auto msg = vm_only_flag_error(chosen_leaf(app), args); !msg.empty()) return refuse(msg);
   if (!chosen) return kExitInvalid;
   return chosen();
+}
+
+// The last resort for an exception no layer turned into an Error. It is
+// caught here, at the top, so the stack has unwound first: every RAII owner
+// of cgroups, workers and VMs below has torn its part down.
+int report_escaped(const char* kind, const char* what, int code) {
+  fmt::print(stderr,
+             "ktstr: error: unexpected {}: {}; the run was torn down. This is a ktstr bug (an "
+             "input or failure that should have been refused with a reason): please report it "
+             "with the command line\n",
+             kind, what);
+  return code;
+}
+
+}  // namespace
+}  // namespace ktstr::cli
+
+int main(int argc, char** argv) {
+  // Inside a test VM ktstr is the init process (see vm/guest_init.hpp).
+  if (getpid() == 1) return ktstr::vm::guest_init_main(argc, argv);
+  using ktstr::cli::report_escaped;
+  // Size and range errors come from a value that got past validation
+  // (invalid input); the rest from the system (environment).
+  try {
+    return ktstr::cli::run_cli(argc, argv);
+  } catch (const std::bad_alloc& e) {
+    return report_escaped("out of memory", e.what(), ktstr::kExitEnvironment);
+  } catch (const std::logic_error& e) {
+    return report_escaped("invalid value", e.what(), ktstr::kExitInvalid);
+  } catch (const std::exception& e) {
+    return report_escaped("failure", e.what(), ktstr::kExitEnvironment);
+  } catch (...) {
+    return report_escaped("failure", "unknown exception", ktstr::kExitEnvironment);
+  }
 }

@@ -35,4 +35,8 @@ void print_run_text(const std::string& text, const RunOptions& o);
 // result (with a `vm` section) and renders the text as for a host run.
 int run_scenarios_in_vm(const RunOptions& o);
 
+// --dry-run (run_dry.cpp): every check of a run against the host or, with
+// --vm, the VM's topology; nothing is created.
+int dry_run(const RunOptions& o);
+
 }  // namespace ktstr::cli

@@ -11,6 +11,7 @@
 #include "cli/run_options.hpp"
 #include "report/run_document.hpp"
 #include "scenario/fingerprint_vm.hpp"
+#include "scenario/preflight.hpp"
 #include "scenario/result.hpp"
 #include "scenario/run_flags.hpp"
 #include "vm/vm_outcome.hpp"
@@ -18,11 +19,11 @@
 namespace ktstr::cli {
 
 int run_scenarios_in_vm(const RunOptions& o) {
-  if (o.dry_run) {
-    return report_error(invalid_input("--dry-run lists host scenarios; drop --vm").value);
-  }
   auto req = scenario::vm_run_request(o.vm, o.run, o.keep_reports());
   if (!req) return report_error(req.error());
+  if (auto st = scenario::preflight_for_vm(o.run, o.vm.topology); !st) {
+    return report_error(st.error());
+  }
   auto r = vm::run_in_vm(*req);
   if (!r) return report_error(r.error());
   fmt::print(stderr, "ktstr: {}\n", vm::describe_vm_run(*r));

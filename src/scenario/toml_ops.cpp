@@ -3,8 +3,10 @@
 #include "scenario/toml_parts.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "util/suggest.hpp"
+#include "workload/spec.hpp"
 
 namespace ktstr::scenario::toml_detail {
 namespace {
@@ -36,6 +38,18 @@ Result<std::map<std::string, std::string>> parse_params(const toml::node& n,
   return out;
 }
 
+// An integer key checked against its field's range before it is narrowed,
+// so 4294967296 is refused at its line instead of wrapping.
+Result<std::optional<int64_t>> ranged(const TableReader& r, const char* key,
+                                      workload::SpecField f) {
+  auto v = r.integer(key);
+  if (!v || !*v) return v;
+  if (auto st = workload::check_field_value(f, **v, workload::SpecSource::kScenario); !st) {
+    return r.error(r.key_line(key), st.error().message);
+  }
+  return v;
+}
+
 Result<WorkDef> parse_work(const toml::table& t, const std::string& file) {
   TableReader r(t, "work entry", &file);
   KTSTR_TRY(r.check_keys(work_keys()));
@@ -47,11 +61,10 @@ Result<WorkDef> parse_work(const toml::table& t, const std::string& file) {
   auto type = r.required_str("type");
   if (!type) return unexpected(type.error());
   w.spec.work.name = *type;
-  auto workers = r.integer("workers");
+  using workload::SpecField;
+  auto workers = ranged(r, "workers", SpecField::kWorkers);
   if (!workers) return unexpected(workers.error());
-  // Range rules are workload::check_spec_fields' (run by validate()); a
-  // negative count reaches it as 0.
-  if (*workers) w.spec.num_workers = static_cast<size_t>(std::max<int64_t>(**workers, 0));
+  if (*workers) w.spec.num_workers = static_cast<size_t>(**workers);
   auto pct = r.number("workers_pct");
   if (!pct) return unexpected(pct.error());
   w.workers_pct = *pct;
@@ -67,7 +80,7 @@ Result<WorkDef> parse_work(const toml::table& t, const std::string& file) {
     if (!p) return r.error(r.key_line("policy"), "policy: " + p.error().message);
     w.spec.sched_policy = *p;
   }
-  auto nice = r.integer("nice");
+  auto nice = ranged(r, "nice", SpecField::kNice);
   if (!nice) return unexpected(nice.error());
   if (*nice) w.spec.nice = static_cast<int>(**nice);
   if (const auto* a = r.raw("affinity")) {
@@ -88,12 +101,13 @@ Result<WorkDef> parse_work(const toml::table& t, const std::string& file) {
     if (!m) return r.error(r.key_line("mem_policy"), "mem_policy: " + m.error().message);
     w.spec.mem_policy = *m;
   }
-  for (const char* id : {"uid", "gid"}) {
-    auto v = r.integer(id);
+  for (const auto& [id, f] :
+       {std::pair{"uid", SpecField::kUid}, std::pair{"gid", SpecField::kGid}}) {
+    auto v = ranged(r, id, f);
     if (!v) return unexpected(v.error());
-    if (*v) (std::string(id) == "uid" ? w.spec.uid : w.spec.gid) = static_cast<uint32_t>(**v);
+    if (*v) (f == SpecField::kUid ? w.spec.uid : w.spec.gid) = static_cast<uint32_t>(**v);
   }
-  auto node = r.integer("numa_node");
+  auto node = ranged(r, "numa_node", SpecField::kNumaNode);
   if (!node) return unexpected(node.error());
   if (*node) w.spec.numa_node = static_cast<int>(**node);
   return w;

@@ -7,6 +7,7 @@
 #include "util/cpu_list.hpp"
 #include "util/duration.hpp"
 #include "util/suggest.hpp"
+#include "workload/spec.hpp"
 
 namespace ktstr::scenario::toml_detail {
 namespace {
@@ -16,11 +17,15 @@ Unexpected<Error> err(const std::string& file, const T& node, std::string msg) {
   return error_at(file, line_of(node), std::move(msg));
 }
 
+// The largest size accepted (1 EiB): far above any machine, far below
+// uint64_t overflow.
+constexpr double kMaxBytes = 1024.0 * 1024 * 1024 * 1024 * 1024 * 1024;
+
 // "512M", "1G", "4096" (bytes); binary multiples.
 std::optional<uint64_t> parse_bytes(const std::string& s) {
   char* end = nullptr;
   const double v = std::strtod(s.c_str(), &end);
-  if (end == s.c_str() || v < 0) return std::nullopt;
+  if (end == s.c_str() || !std::isfinite(v) || v < 0) return std::nullopt;
   const std::string unit(end);
   double mult = 1;
   if (unit == "K" || unit == "KiB" || unit == "k") {
@@ -32,7 +37,22 @@ std::optional<uint64_t> parse_bytes(const std::string& s) {
   } else if (!unit.empty()) {
     return std::nullopt;
   }
+  if (v * mult > kMaxBytes) return std::nullopt;
   return static_cast<uint64_t>(std::llround(v * mult));
+}
+
+// An integer key of a cpuset table within min..max (CPU, LLC and node
+// numbers and part counts), so it narrows to int without wrapping.
+Result<std::optional<int>> small_int(const TableReader& r, const std::string& key, int64_t min,
+                                     int64_t max) {
+  auto v = r.integer(key);
+  if (!v) return unexpected(v.error());
+  if (!*v) return std::optional<int>();
+  if (**v < min || **v > max) {
+    return r.error(r.key_line(key),
+                   fmt::format("{} {} must be in {}..{}, got {}", r.where(), key, min, max, **v));
+  }
+  return std::optional<int>(static_cast<int>(**v));
 }
 
 Result<CpuSet> cpus_of(const toml::node& n, const std::string& file, const char* what) {
@@ -44,8 +64,9 @@ Result<CpuSet> cpus_of(const toml::node& n, const std::string& file, const char*
   if (const auto* a = n.as_array()) {
     CpuSet out;
     for (const auto& e : *a) {
-      if (!e.is_integer() || *e.value<int64_t>() < 0) {
-        return err(file, e, fmt::format("{}: CPU numbers must be integers >= 0", what));
+      if (!e.is_integer() || *e.value<int64_t>() < 0 || *e.value<int64_t>() > kMaxCpuId) {
+        return err(file, e,
+                   fmt::format("{}: CPU numbers must be integers in 0..{}", what, kMaxCpuId));
       }
       out.insert(static_cast<int>(*e.value<int64_t>()));
     }
@@ -101,10 +122,10 @@ Result<CpusetSpec> parse_cpuset(const toml::node& n, const std::string& file) {
   }
   const toml::node& value = *value_ptr;
   if (k == "llc" || k == "numa") {
-    auto i = r.integer(k);
+    auto i = small_int(r, k, 0, k == "llc" ? kMaxCpuId : workload::kMaxNumaNodeId);
     if (!i) return unexpected(i.error());
-    const int idx = static_cast<int>(**i);
-    return k == "llc" ? CpusetSpec::llc(idx) : CpusetSpec::numa(idx);
+    if (!*i) return r.type_error(k, "an integer");
+    return k == "llc" ? CpusetSpec::llc(**i) : CpusetSpec::numa(**i);
   }
   if (k == "exact") {
     auto c = cpus_of(value, file, "cpuset exact");
@@ -126,15 +147,15 @@ Result<CpusetSpec> parse_cpuset(const toml::node& n, const std::string& file) {
   }
   KTSTR_TRY(in.check_keys(k == "overlap" ? std::vector<std::string>{"index", "of", "frac"}
                                          : std::vector<std::string>{"index", "of"}));
-  auto idx = in.integer("index");
+  auto idx = small_int(in, "index", 0, kMaxCpuId);
   if (!idx) return unexpected(idx.error());
-  auto of = in.integer("of");
+  auto of = small_int(in, "of", 1, kMaxCpuId + 1);
   if (!of) return unexpected(of.error());
   if (!*idx || !*of) return in.error(in.line(), fmt::format("cpuset {} needs index and of", k));
-  if (k == "disjoint") return CpusetSpec::disjoint(static_cast<int>(**idx), static_cast<int>(**of));
+  if (k == "disjoint") return CpusetSpec::disjoint(**idx, **of);
   auto frac = in.number("frac");
   if (!frac) return unexpected(frac.error());
-  return CpusetSpec::overlap(static_cast<int>(**idx), static_cast<int>(**of), frac->value_or(0.5));
+  return CpusetSpec::overlap(**idx, **of, frac->value_or(0.5));
 }
 
 Result<workload::AffinityIntent> parse_affinity(const toml::node& n, const std::string& file) {
@@ -178,7 +199,7 @@ Result<workload::AffinityIntent> parse_affinity(const toml::node& n, const std::
   }
   auto count = r.integer("random_subset");
   if (!count) return unexpected(count.error());
-  // The count > 0 rule is workload::check_affinity's; a negative count reaches it as 0.
+  // The count range is workload::check_affinity's; a negative count reaches it as 0.
   a.kind = K::kRandomSubset;
   a.count = static_cast<size_t>(std::max<int64_t>(**count, 0));
   return a;

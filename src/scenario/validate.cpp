@@ -224,6 +224,14 @@ class Validator {
           return fail(op.line, "run_payload needs name and cmd");
         }
         if (!op.cgroup.empty()) KTSTR_TRY(need(op.cgroup, op.line, what.c_str()));
+        // A second start under a running name would lose the first process.
+        if (!running_.insert(op.payload).second) {
+          return fail(
+              op.line,
+              fmt::format("payload name '{}' is already running{}; payload names must be "
+                          "unique (or wait_payload/kill_payload it first)",
+                          op.payload, repeat ? " (a looping step re-applies its ops)" : ""));
+        }
         payloads_.insert(op.payload);
         return {};
       case K::kWaitPayload:
@@ -233,6 +241,7 @@ class Validator {
                                            "started",
                                            what, op.payload));
         }
+        running_.erase(op.payload);
         return {};
       default:
         return {};
@@ -241,7 +250,8 @@ class Validator {
 
   const Scenario& s_;
   std::set<std::string> live_;
-  std::set<std::string> payloads_;
+  std::set<std::string> payloads_;  // ever started
+  std::set<std::string> running_;   // started and not yet waited for or killed
 };
 
 void collect_types(const std::vector<WorkDef>& works, std::set<std::string>& out) {

@@ -12,6 +12,12 @@ Result<int> parse_int(std::string_view s, std::string_view whole) {
     return invalid_input(
         fmt::format("'{}' is not a CPU list like \"0-3,5\" (bad number '{}')", whole, s));
   }
+  if (v > kMaxCpuId) {
+    return invalid_input(
+        fmt::format("'{}': CPU {} is past the largest CPU number Linux supports "
+                    "({})",
+                    whole, v, kMaxCpuId));
+  }
   return v;
 }
 

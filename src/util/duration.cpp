@@ -33,6 +33,10 @@ Result<uint64_t> parse_duration_ns(std::string_view text) {
     scale = 3600e9;
   else
     return bad();
+  if (value * scale > static_cast<double>(kMaxDurationNs)) {
+    return invalid_input(fmt::format("duration '{}' is longer than {}h, the longest ktstr accepts",
+                                     text, kMaxDurationNs / 3600000000000ULL));
+  }
   return static_cast<uint64_t>(std::llround(value * scale));
 }
 

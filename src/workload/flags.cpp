@@ -39,7 +39,7 @@ Status fill_spec(const WorkloadFlags& f, WorkSpec& spec) {
 
 }  // namespace
 
-Result<FlagsWorkload> spec_from_flags(const WorkloadFlags& f) {
+Result<FlagsWorkload> spec_from_flags(const WorkloadFlags& f, const MachineShape* machine) {
   auto duration = parse_duration_ns(f.duration);
   if (!duration) return unexpected(with_context(duration.error(), "--duration"));
   auto mode = parse_clone_mode(f.clone_mode);
@@ -51,6 +51,7 @@ Result<FlagsWorkload> spec_from_flags(const WorkloadFlags& f) {
   ctx.source = SpecSource::kCli;
   ctx.clone_mode = *mode;
   ctx.label = fmt::format("group 0 ({})", f.type);
+  ctx.machine = machine;
   auto group = validate_work_spec(spec, ctx);
   if (!group) return unexpected(group.error());
   return FlagsWorkload{std::move(*group), {*mode, ""}, *duration};

@@ -31,12 +31,14 @@ struct WorkloadFlags {
 // The flags as one validated work group (label "group 0 (TYPE)"), how to
 // spawn it and for how long. kInvalidInput errors carry the flag as context;
 // --duration is checked first. Sets the process's device allowance from
-// --allow-device before the spec is validated.
+// --allow-device before the spec is validated. With `machine`, --affinity
+// must name CPUs it has.
 struct FlagsWorkload {
   ValidSpec group;
   SpawnOptions spawn;
   uint64_t duration_ns = 0;
 };
-Result<FlagsWorkload> spec_from_flags(const WorkloadFlags& f);
+Result<FlagsWorkload> spec_from_flags(const WorkloadFlags& f,
+                                      const MachineShape* machine = nullptr);
 
 }  // namespace ktstr::workload

@@ -4,6 +4,9 @@
 // field_name() and says the fix.
 #include "workload/spec.hpp"
 
+#include <optional>
+#include <utility>
+
 namespace ktstr::workload {
 namespace {
 
@@ -13,13 +16,79 @@ Unexpected<Error> refuse(const SpecContext& ctx, SpecField f, SpecField* failed,
 }
 
 Status check_worker_range(size_t n, const SpecContext& ctx) {
-  // A C++ caller may compose an empty group (no workers, nothing spawned).
-  const size_t min = ctx.source == SpecSource::kApi ? 0 : 1;
-  if (n < min || n > kMaxWorkersPerGroup) {
-    return invalid_input(
-        fmt::format("{} must be in {}..{}, got {}", field_name(SpecField::kWorkers, ctx.source),
-                    min, kMaxWorkersPerGroup, n),
-        ctx.label);
+  const IntRange r = field_range(SpecField::kWorkers, ctx.source);
+  if (n < static_cast<size_t>(r.min) || n > static_cast<size_t>(r.max)) {
+    return invalid_input(fmt::format("{} must be in {}..{}, got {}",
+                                     field_name(SpecField::kWorkers, ctx.source), r.min, r.max, n),
+                         ctx.label);
+  }
+  return {};
+}
+
+// Ids as stored (already narrowed by a parser that checked them, or set by
+// a C++ caller).
+Status check_ids(const WorkSpec& spec, const SpecContext& ctx, SpecField* failed) {
+  const std::pair<SpecField, std::optional<int64_t>> ids[] = {
+      {SpecField::kNice, spec.nice},
+      {SpecField::kUid, spec.uid},
+      {SpecField::kGid, spec.gid},
+      {SpecField::kNumaNode, spec.numa_node}};
+  for (const auto& [f, v] : ids) {
+    if (!v) continue;
+    if (auto st = check_field_value(f, *v, ctx.source); !st) {
+      return refuse(ctx, f, failed, st.error().message);
+    }
+  }
+  for (int node : spec.mem_policy.nodes) {
+    if (node < 0 || node > kMaxNumaNodeId) {
+      return refuse(ctx, SpecField::kMemPolicy, failed,
+                    fmt::format("{} '{}': node {} is outside 0..{}",
+                                field_name(SpecField::kMemPolicy, ctx.source),
+                                to_string(spec.mem_policy), node, kMaxNumaNodeId));
+    }
+  }
+  return {};
+}
+
+std::string missing_text(const CpuSet& asked, const CpuSet& present) {
+  CpuSet missing;
+  for (int c : asked) {
+    if (!present.count(c)) missing.insert(c);
+  }
+  return format_cpu_list(missing);
+}
+
+// CPUs and nodes against the machine the spec runs on.
+Status check_on_machine(const WorkSpec& spec, const SpecContext& ctx, SpecField* failed) {
+  const MachineShape& m = *ctx.machine;
+  const SpecSource src = ctx.source;
+  const auto& a = spec.affinity;
+  const CpuSet& cpus = a.kind == AffinityIntent::Kind::kExact ? a.cpus : a.from;
+  if (std::string gone = missing_text(cpus, m.cpus); !m.cpus.empty() && !gone.empty()) {
+    return refuse(
+        ctx, SpecField::kAffinity, failed,
+        fmt::format("{}: CPUs {} do not exist on {} (its CPUs: {})",
+                    field_name(SpecField::kAffinity, src), gone, m.where, format_cpu_list(m.cpus)));
+  }
+  if (!m.cpus.empty() && a.kind == AffinityIntent::Kind::kRandomSubset && a.count > m.cpus.size()) {
+    return refuse(
+        ctx, SpecField::kAffinity, failed,
+        fmt::format("{}: random_subset = {} but {} has {} CPUs",
+                    field_name(SpecField::kAffinity, src), a.count, m.where, m.cpus.size()));
+  }
+  if (m.nodes.empty()) return {};
+  const std::string nodes = format_cpu_list(CpuSet(m.nodes.begin(), m.nodes.end()));
+  if (std::string gone = missing_text(spec.mem_policy.nodes, m.nodes); !gone.empty()) {
+    return refuse(ctx, SpecField::kMemPolicy, failed,
+                  fmt::format("{} '{}': NUMA nodes {} do not exist on {} (its nodes: {})",
+                              field_name(SpecField::kMemPolicy, src), to_string(spec.mem_policy),
+                              gone, m.where, nodes));
+  }
+  if (spec.numa_node && !m.nodes.count(*spec.numa_node)) {
+    return refuse(
+        ctx, SpecField::kNumaNode, failed,
+        fmt::format("{} = {}: that NUMA node does not exist on {} (its nodes: {})",
+                    field_name(SpecField::kNumaNode, src), *spec.numa_node, m.where, nodes));
   }
   return {};
 }
@@ -74,8 +143,38 @@ std::string field_name(SpecField f, SpecSource source) {
       return cli ? "--mem-policy" : "mem_policy";
     case SpecField::kCloneMode:
       return cli ? "--clone-mode" : "clone_mode";
+    case SpecField::kUid:
+      return "uid";
+    case SpecField::kGid:
+      return "gid";
+    case SpecField::kNumaNode:
+      return "numa_node";
   }
   return "?";
+}
+
+IntRange field_range(SpecField f, SpecSource source) {
+  switch (f) {
+    case SpecField::kWorkers:
+      // A C++ caller may compose an empty group (no workers, nothing spawned).
+      return {source == SpecSource::kApi ? 0 : 1, static_cast<int64_t>(kMaxWorkersPerGroup)};
+    case SpecField::kNice:
+      return {-20, 19};
+    case SpecField::kUid:
+    case SpecField::kGid:
+      return {0, kMaxId};
+    case SpecField::kNumaNode:
+      return {0, kMaxNumaNodeId};
+    default:
+      return {INT64_MIN, INT64_MAX};
+  }
+}
+
+Status check_field_value(SpecField f, int64_t value, SpecSource source) {
+  const IntRange r = field_range(f, source);
+  if (value >= r.min && value <= r.max) return {};
+  return invalid_input(
+      fmt::format("{} must be in {}..{}, got {}", field_name(f, source), r.min, r.max, value));
 }
 
 Unexpected<Error> sched_policy_error(std::string_view text, std::string_view why) {
@@ -125,9 +224,15 @@ Status check_affinity(const AffinityIntent& a, bool topology_known, SpecSource s
       if (a.cpus.empty()) {
         return invalid_input(field + ": exact CPU set is empty; list at least one CPU");
       }
+      if (*a.cpus.begin() < 0 || *a.cpus.rbegin() > kMaxCpuId) {
+        return invalid_input(fmt::format("{}: CPU numbers must be in 0..{}", field, kMaxCpuId));
+      }
       return {};
     case K::kRandomSubset:
-      if (a.count == 0) return invalid_input(field + ": random_subset needs a count > 0");
+      if (a.count == 0 || a.count > static_cast<size_t>(kMaxCpuId) + 1) {
+        return invalid_input(
+            fmt::format("{}: random_subset needs a count in 1..{}", field, kMaxCpuId + 1));
+      }
       // With a topology the pool is the cgroup's CPUs.
       if (!topology_known && a.from.empty()) {
         return invalid_input(field + ": random_subset pool is empty; list the CPUs to pick from");
@@ -159,11 +264,7 @@ Status check_spec_fields(const WorkSpec& spec, const SpecContext& ctx, SpecField
                   fmt::format("{} is required for composed groups; set it explicitly",
                               field_name(SpecField::kWorkers, src)));
   }
-  if (spec.nice && (*spec.nice < -20 || *spec.nice > 19)) {
-    return refuse(ctx, SpecField::kNice, failed,
-                  fmt::format("{} must be in -20..19, got {}", field_name(SpecField::kNice, src),
-                              *spec.nice));
-  }
+  KTSTR_TRY(check_ids(spec, ctx, failed));
   if (auto st = check_sched_policy(spec.sched_policy, to_string(spec.sched_policy)); !st) {
     return refuse(ctx, SpecField::kPolicy, failed, st.error().message);
   }
@@ -173,6 +274,7 @@ Status check_spec_fields(const WorkSpec& spec, const SpecContext& ctx, SpecField
   if (auto st = check_affinity(spec.affinity, ctx.topology_known, src); !st) {
     return refuse(ctx, SpecField::kAffinity, failed, st.error().message);
   }
+  if (ctx.machine != nullptr) KTSTR_TRY(check_on_machine(spec, ctx, failed));
   return {};
 }
 

@@ -11,6 +11,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <set>
 #include <string>
 
 #include "workload/config.hpp"
@@ -33,11 +35,23 @@ enum class SpecField {
   kNice,
   kAffinity,
   kMemPolicy,
-  kCloneMode
+  kCloneMode,
+  kUid,
+  kGid,
+  kNumaNode
 };
 
 // "workers" (scenario key), "--workers" (flag) or "num_workers" (C++ field).
 std::string field_name(SpecField f, SpecSource source);
+
+// The CPUs and NUMA nodes that exist where the spec will run: the host, or
+// the guest of a VM run (its declared topology). CPU lists, memory-policy
+// nodes and numa_node must name only these.
+struct MachineShape {
+  CpuSet cpus;
+  std::set<int> nodes;
+  std::string where = "this machine";  // "the VM (1n2l4c1t)" in messages
+};
 
 // What the caller knows where it validates.
 struct SpecContext {
@@ -51,6 +65,8 @@ struct SpecContext {
   // the cgroup's CPUs); set_worker_count applies the count rules then.
   bool count_required = true;
   std::string label;  // error context, e.g. "group 0 (spin_wait)"
+  // When set, CPUs and nodes are checked against it (not owned).
+  const MachineShape* machine = nullptr;
 };
 
 // A spec that passed every rule: its type definition (looked up once), its
@@ -64,6 +80,21 @@ struct ValidSpec {
 
 // The most workers one group may have.
 inline constexpr size_t kMaxWorkersPerGroup = 4096;
+// The largest NUMA node id: Linux's MAX_NUMNODES is at most 1024.
+inline constexpr int kMaxNumaNodeId = 1023;
+// uid/gid 4294967295 is (uid_t)-1, "leave unchanged" to setresuid.
+inline constexpr int64_t kMaxId = 4294967294;
+
+// The inclusive bounds of an integer field (workers, nice, uid, gid,
+// numa_node), checked on the value as written, before it is narrowed to
+// the field's C++ type: a uid of 4294967296 is refused, never wrapped to 0.
+struct IntRange {
+  int64_t min = 0;
+  int64_t max = 0;
+};
+IntRange field_range(SpecField f, SpecSource source);
+// "uid must be in 0..4294967294, got 4294967296".
+Status check_field_value(SpecField f, int64_t value, SpecSource source);
 
 // The rules that need no work-type definition. A scenario checks these when
 // it is loaded (it may name types this build lacks: the run skips those).

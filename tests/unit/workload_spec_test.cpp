@@ -176,7 +176,7 @@ TEST(WorkSpecValidate, AffinityHasOneWording) {
       {from_toml("{ type = \"spin_wait\", affinity = { random_subset = 0 } }"),
        validate_work_spec(no_count, context_of(SpecSource::kApi)),
        from_builder(Work("spin_wait").affinity(scenario::affinity::random_subset(0))),
-       "affinity: random_subset needs a count > 0"});
+       "affinity: random_subset needs a count in 1..8192"});
   // Intents resolved against a topology: fine in a scenario, refused without one.
   WorkSpec llc = empty_exact;
   llc.affinity.kind = AffinityIntent::Kind::kLlcAligned;
@@ -218,7 +218,7 @@ TEST(WorkSpecValidate, FileErrorsPointAtTheKeyLine) {
       "workers = -2\n",
       "t.toml");
   ASSERT_FALSE(w);
-  EXPECT_EQ(w.error().describe(), "t.toml:7: workers must be in 1..4096, got 0");
+  EXPECT_EQ(w.error().describe(), "t.toml:7: workers must be in 1..4096, got -2");
 }
 
 TEST(WorkSpecValidate, CountsCanBeSetLaterAndAreCheckedThen) {

@@ -13,6 +13,7 @@
 
 #include "cgroup/manager.hpp"
 #include "scenario/engine.hpp"
+#include "sched/noise.hpp"
 #include "sys/subprocess.hpp"
 #include "workload/handle.hpp"
 
@@ -89,6 +90,7 @@ class Engine {
 
   // engine_results.cpp
   void evaluate();
+  CpuSet run_cpus() const;  // where the run's workers could run; empty = anywhere
 
   const Scenario& s_;
   const EngineOptions& o_;
@@ -105,6 +107,7 @@ class Engine {
   size_t next_work_group_ = 0;
   size_t steps_total_ = 1;
   bool health_failed_ = false;
+  std::optional<sched::NoiseSnapshot> noise_start_;
 };
 
 }  // namespace ktstr::scenario::detail

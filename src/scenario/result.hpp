@@ -20,6 +20,7 @@
 #include "check/verdict.hpp"
 #include "sched/health.hpp"
 #include "sched/host_probe.hpp"
+#include "sched/noise.hpp"
 #include "util/error_kind.hpp"
 #include "workload/report.hpp"
 
@@ -73,6 +74,7 @@ struct ScenarioResult {
   std::optional<ErrorKind> error_kind;
   std::string error;
   std::vector<std::string> warnings;  // worker warnings, teardown problems
+  sched::NoiseReport noise;           // host noise from setup to collection
 };
 
 // The machine a run was made on (sched/host_probe.hpp reads it).
@@ -88,6 +90,7 @@ struct RunResult {
   int exit_code = 0;
   bool interrupted = false;
   std::vector<ScenarioResult> scenarios;
+  sched::NoiseReport noise;  // over the whole run (VM mode: with the vCPU dilation)
 };
 
 void to_json(nlohmann::json& j, const TimelineEvent& e);

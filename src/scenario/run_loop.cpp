@@ -8,6 +8,7 @@
 #include "scenario/interrupt.hpp"
 #include "scenario/requirements.hpp"
 #include "sched/host_probe.hpp"
+#include "sched/noise.hpp"
 #include "util/clock.hpp"
 #include "util/duration.hpp"
 #include "util/exit_codes.hpp"
@@ -81,6 +82,7 @@ RunResult run_scenarios(const std::vector<Scenario>& selected, const RunLoopOpti
   run.started_at = utc_now();
   run.host = sched::probe_host_facts();
   const uint64_t t0 = mono_ns();
+  const auto noise_start = sched::take_noise_snapshot();
   const size_t total = selected.size() * o.repeat;
   size_t index = 0;
   bool stop = false;
@@ -105,6 +107,7 @@ RunResult run_scenarios(const std::vector<Scenario>& selected, const RunLoopOpti
     if (stop) break;
   }
   run.duration_ms = static_cast<double>(mono_ns() - t0) / 1e6;
+  run.noise = sched::noise_between(noise_start, sched::take_noise_snapshot(), {});
   for (const auto& r : run.scenarios) run.verdict = check::worst(run.verdict, r.verdict);
   run.exit_code = run_exit_code(run, o.strict);
   return run;

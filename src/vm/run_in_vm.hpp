@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -75,6 +76,8 @@ struct VmResult {
   std::string topology;
   VmTimings timings;
   std::vector<std::string> qemu_argv;
+  // Host side: 1 + Σ run delay / Σ on-CPU of the vCPU threads (sched/noise.hpp).
+  std::optional<double> vcpu_dilation;
 };
 
 Result<VmResult> run_in_vm(const VmRequest& req);

@@ -120,6 +120,7 @@ void to_json(nlohmann::json& j, const CheckResult& r) {
   j = {{"name", r.name},           {"verdict", to_string(r.verdict)}, {"value", r.value},
        {"threshold", r.threshold}, {"source", to_string(r.source)},   {"cgroup", r.cgroup},
        {"detail", r.detail}};
+  if (r.noise_inconclusive) j["noise_inconclusive"] = true;
 }
 
 void from_json(const nlohmann::json& j, CheckResult& r) {
@@ -131,6 +132,7 @@ void from_json(const nlohmann::json& j, CheckResult& r) {
   if (auto s = parse_threshold_source(j.value("source", "default"))) r.source = *s;
   r.cgroup = j.value("cgroup", "");
   r.detail = j.value("detail", "");
+  r.noise_inconclusive = j.value("noise_inconclusive", false);
 }
 
 }  // namespace ktstr::check

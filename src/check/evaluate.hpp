@@ -25,6 +25,7 @@ struct CheckResult {
   ThresholdSource source = ThresholdSource::kDefault;
   std::string cgroup;  // where the worst value was; "" = scenario-wide
   std::string detail;  // evidence, e.g. "worker 3 (tid 812) max gap 3500ms on cpu1 ..."
+  bool noise_inconclusive = false;  // failed, but host noise was high (check/noise.hpp)
 };
 
 // What an evaluator judges; references into the caller's data.

@@ -218,6 +218,7 @@ json scenario_view(const scenario::RunResult& run, const ScenarioResult& s, size
   json by_cgroup = latency_views(s, by_type);
   json key = json::array();
   for (const auto& [name, value] : key_stats(s)) key.push_back({name, value});
+  if (s.noise.level != "unknown") key.push_back({"host_noise", sched::noise_summary(s.noise)});
   return {{"id", fmt::format("s{}", k)},
           {"label", testcase_name(run, s)},
           {"name", s.name},

@@ -91,6 +91,17 @@ void render_table(std::string& out, const scenario::RunResult& run) {
   }
 }
 
+// One line per measured scenario (docs/scenarios.md "Noise and inconclusive
+// verdicts"); nothing when no scenario measured noise.
+void render_noise(std::string& out, const scenario::RunResult& run) {
+  std::string lines;
+  for (const auto& r : run.scenarios) {
+    if (r.noise.level == "unknown") continue;
+    lines += fmt::format("  {}: host noise: {}\n", label(r, run), sched::noise_summary(r.noise));
+  }
+  if (!lines.empty()) out += "\n" + lines;
+}
+
 }  // namespace
 
 std::vector<std::string> render_attempt_lines(const ScenarioResult& r) {
@@ -128,6 +139,7 @@ std::string render_run_text(const scenario::RunResult& run) {
   }
   if (run.scenarios.size() > counts[0]) out += "\n";
   render_table(out, run);
+  render_noise(out, run);
   std::vector<std::string> warnings;
   for (const auto& r : run.scenarios) {
     for (const auto& w : r.warnings) warnings.push_back(r.name + ": " + w);

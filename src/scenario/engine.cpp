@@ -81,6 +81,7 @@ void Engine::run() {
         s_.name, fmt::join(missing, ", "));
     return;
   }
+  noise_start_ = sched::take_noise_snapshot();
   Status st = body();
   if (!st) {
     r_.error_kind = st.error().kind;
@@ -185,6 +186,10 @@ void Engine::finish() {
   for (auto& b : batches_) collect(*b);
   kill_all_payloads();
   collect_end_ns_ = mono_ns();
+  // After every worker and payload is reaped: their CPU time is the run's own.
+  if (noise_start_) {
+    r_.noise = sched::noise_between(*noise_start_, sched::take_noise_snapshot(), run_cpus());
+  }
   event("stop", "all workers collected");
   if (cgm_) {
     if (auto st = cgm_->teardown(); !st) {

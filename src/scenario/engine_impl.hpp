@@ -13,6 +13,7 @@
 
 #include "cgroup/manager.hpp"
 #include "scenario/engine.hpp"
+#include "sched/noise.hpp"
 #include "sys/subprocess.hpp"
 #include "workload/handle.hpp"
 
@@ -90,6 +91,7 @@ class Engine {
   // engine_results.cpp
   void evaluate();
   void note_phases();  // r_.phases from the marks below; an overrun warning
+  CpuSet run_cpus() const;  // where the run's workers could run; empty = anywhere
 
   const Scenario& s_;
   const EngineOptions& o_;
@@ -111,6 +113,7 @@ class Engine {
   uint64_t released_ns_ = 0, run_end_ns_ = 0, collect_end_ns_ = 0, teardown_end_ns_ = 0;
   uint64_t ops_ns_ = 0;
   std::optional<uint64_t> run_delay_start_ns_, run_delay_end_ns_;
+  std::optional<sched::NoiseSnapshot> noise_start_;
 };
 
 }  // namespace ktstr::scenario::detail

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "check/evaluate.hpp"
+#include "check/noise.hpp"
 #include "scenario/engine_impl.hpp"
 
 namespace ktstr::scenario::detail {
@@ -56,6 +57,18 @@ void Engine::note_phases() {
   event("warning", w);
 }
 
+CpuSet Engine::run_cpus() const {
+  CpuSet cpus;
+  for (const auto& b : batches_) {
+    if (b->label == kHostLabel) return {};
+  }
+  for (const auto& [name, h] : allowed_) {
+    if (h.unrestricted) return {};
+    cpus.insert(h.cpus.begin(), h.cpus.end());
+  }
+  return cpus;
+}
+
 void Engine::evaluate() {
   // One input per cgroup label, in the order cgroups first got workers.
   std::vector<check::CgroupInput> inputs;
@@ -92,6 +105,7 @@ void Engine::evaluate() {
   if (o_.hooks.health) r_.scheduler = o_.hooks.health();
   const auto thresholds = check::merge_thresholds(nullptr, &s_.checks, &o_.cli_checks);
   r_.checks = check::evaluate_checks(thresholds, inputs, r_.stats.cgroups, r_.scheduler);
+  check::apply_noise(r_.checks, r_.noise);
   if (o_.keep_reports) {
     std::vector<CgroupReports> raw;
     for (auto& in : inputs) raw.push_back(CgroupReports{in.name, std::move(in.reports)});

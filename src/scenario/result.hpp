@@ -21,6 +21,7 @@
 #include "scenario/fingerprint.hpp"
 #include "sched/health.hpp"
 #include "sched/host_probe.hpp"
+#include "sched/noise.hpp"
 #include "util/error_kind.hpp"
 #include "workload/report.hpp"
 
@@ -96,6 +97,7 @@ struct ScenarioResult {
   // with the folded verdict and reason (run_loop.hpp fold_attempts) and
   // duration_ms summed over the attempts.
   std::vector<ScenarioResult> attempts;
+  sched::NoiseReport noise;  // host noise from setup to collection
 };
 
 // The machine a run was made on (sched/host_probe.hpp reads it).
@@ -116,6 +118,7 @@ struct RunResult {
   // What must match for runs to be comparable (scenario/fingerprint.hpp);
   // absent in documents written before it existed.
   std::optional<Fingerprint> fingerprint;
+  sched::NoiseReport noise;  // over the whole run (VM mode: with the vCPU dilation)
 };
 
 void to_json(nlohmann::json& j, const TimelineEvent& e);

@@ -11,6 +11,7 @@
 #include "scenario/interrupt.hpp"
 #include "scenario/requirements.hpp"
 #include "sched/host_probe.hpp"
+#include "sched/noise.hpp"
 #include "util/clock.hpp"
 #include "util/duration.hpp"
 #include "util/exit_codes.hpp"
@@ -123,6 +124,7 @@ RunResult run_scenarios(const std::vector<Scenario>& selected, const RunLoopOpti
   run.started_at = utc_now();
   run.host = sched::probe_host_facts();
   const uint64_t t0 = mono_ns();
+  const auto noise_start = sched::take_noise_snapshot();
   const size_t total = selected.size() * o.repeat;
   size_t index = 0;
   bool failed_fast = false;
@@ -148,6 +150,7 @@ RunResult run_scenarios(const std::vector<Scenario>& selected, const RunLoopOpti
   run.fingerprint->workers_override = o.engine.workers;
   add_scenarios(*run.fingerprint, selected, {o.engine.duration_ns, o.engine.cli_checks},
                 run.scenarios);
+  run.noise = sched::noise_between(noise_start, sched::take_noise_snapshot(), {});
   for (const auto& r : run.scenarios) run.verdict = check::worst(run.verdict, r.verdict);
   run.confirm = o.confirm;
   run.strict = o.strict;

@@ -9,6 +9,7 @@
 #include <deque>
 #include <optional>
 
+#include "sched/noise.hpp"
 #include "sys/subprocess.hpp"
 #include "util/clock.hpp"
 #include "util/file_io.hpp"
@@ -27,6 +28,28 @@ constexpr uint64_t kPoweroffGraceNs = 10ULL * 1000000000ULL;
 // Budget of each QMP step when collecting hang evidence (a wedged QEMU must
 // not stall the timeout report).
 constexpr uint64_t kQmpTimeoutMs = 3000;
+constexpr uint64_t kVcpuSampleNs = 250'000'000;
+
+// The vCPU threads' schedstat between guest init and the result; read while
+// QEMU lives (its /proc entries go with it).
+class VcpuSampler {
+ public:
+  explicit VcpuSampler(pid_t qemu) : qemu_(qemu) {}
+  void tick(uint64_t now, bool init_started, bool result_in) {
+    if (!init_started || done_ || (!result_in && now < next_ns_)) return;
+    auto s = sched::read_vcpu_schedstats(qemu_);
+    if (!s.empty()) (start_.empty() ? start_ : end_) = std::move(s);
+    next_ns_ = now + kVcpuSampleNs;
+    done_ = result_in;
+  }
+  std::optional<double> dilation() const { return sched::vcpu_dilation(start_, end_); }
+
+ private:
+  pid_t qemu_;
+  std::map<pid_t, sched::SchedStat> start_, end_;
+  uint64_t next_ns_ = 0;
+  bool done_ = false;
+};
 
 // Non-interactive: own process group (a terminal Ctrl-C reaches the
 // harness, not QEMU), stdio to /dev/null but stderr to `stderr_path`.
@@ -73,6 +96,7 @@ void supervise(sys::Subprocess& qemu, int fifo, SignalCatcher& signals, const Qe
     }
   };
   auto kill_and_reap = [&] { (void)qemu.kill_and_wait(); };
+  VcpuSampler vcpus(qemu.pid());
   for (;;) {
     uint64_t now = mono_ns();
     // Once the result is in, QEMU exits within milliseconds: poll finely so
@@ -83,6 +107,7 @@ void supervise(sys::Subprocess& qemu, int fifo, SignalCatcher& signals, const Qe
     pollfd fds[2] = {{fifo, POLLIN, 0}, {sig_fd, POLLIN, 0}};
     ::poll(fds, sig_fd >= 0 ? 2 : 1, wait_ms);
     drain();
+    vcpus.tick(mono_ns(), parser.init_start_ns() != 0, parser.complete());
     if (int sig = signals.take()) {
       out.interrupted_by = sig;
       kill_and_reap();
@@ -107,6 +132,7 @@ void supervise(sys::Subprocess& qemu, int fifo, SignalCatcher& signals, const Qe
   out.result_ns = parser.result_ns();
   out.result_complete = parser.complete();
   out.result_json = parser.result();
+  out.vcpu_dilation = vcpus.dilation();
 }
 
 }  // namespace

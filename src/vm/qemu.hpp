@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,9 @@ struct QemuOutcome {
   uint64_t init_start_ns = 0;
   uint64_t result_ns = 0;
   uint64_t exit_ns = 0;
+  // 1 + Σ run delay / Σ on-CPU time of QEMU's vCPU threads from guest init
+  // to the result (sched/noise.hpp); nullopt when not measured.
+  std::optional<double> vcpu_dilation;
 };
 
 // Launches QEMU and waits for it to exit, the timeout, or SIGINT/SIGTERM.

@@ -210,6 +210,7 @@ Result<VmResult> run_in_vm(const VmRequest& req) {
   r.timings.init_to_result_ms = ms_between(q->init_start_ns, q->result_ns);
   r.timings.teardown_ms = ms_between(q->result_ns, q->exit_ns);
   r.timings.total_ms = ms_between(q->launch_ns, q->exit_ns);
+  r.vcpu_dilation = q->vcpu_dilation;
   interpret(*q, run.timeout_ms, r);
   return r;
 }

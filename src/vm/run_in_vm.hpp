@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -77,6 +78,8 @@ struct VmResult {
   std::vector<std::string> qemu_argv;
   // Timed out without a result: each vCPU's RIP and kernel symbol (QMP).
   std::vector<std::string> hang_evidence;
+  // Host side: 1 + Σ run delay / Σ on-CPU of the vCPU threads (sched/noise.hpp).
+  std::optional<double> vcpu_dilation;
 };
 
 Result<VmResult> run_in_vm(const VmRequest& req);

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "sched/noise.hpp"
 #include "util/exit_codes.hpp"
+#include "util/json_struct.hpp"
 
 namespace ktstr::vm {
 namespace {
@@ -59,6 +61,7 @@ nlohmann::json vm_section(const VmResult& r) {
           {"reason", r.reason},
           {"console_log", r.console_log},
           {"hang_evidence", r.hang_evidence},
+          {"vcpu_dilation", r.vcpu_dilation},
           {"scheduler", r.document.is_object() && r.document.contains("scheduler")
                             ? r.document["scheduler"]
                             : nlohmann::json(nullptr)}};
@@ -74,6 +77,13 @@ GuestRunDocument guest_run_document(const VmResult& r) {
   GuestRunDocument g;
   g.doc = r.output;
   g.doc["vm"] = vm_section(r);
+  if (r.vcpu_dilation && g.doc.is_object()) {
+    // The run's noise as the guest measured it, plus the host's view of its vCPUs.
+    auto noise = g.doc.value("noise", nlohmann::json::object()).get<sched::NoiseReport>();
+    noise.vcpu_dilation = r.vcpu_dilation;
+    sched::classify_noise(noise);
+    g.doc["noise"] = noise;
+  }
   g.exit_code = g.doc.value("exit_code", 1);
   if (r.verdict != GuestVerdict::kPass) {
     g.doc["verdict"] = "fail";

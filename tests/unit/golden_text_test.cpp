@@ -22,6 +22,12 @@ TEST(GoldenText, RunReport) {
   expect_golden("run_mixed.txt", render_run_text(load_fixture("run_mixed.json")));
 }
 
+// A busy host: a timing failure turned inconclusive by the noise, a
+// starvation that still fails, a host-noise line per scenario.
+TEST(GoldenText, RunReportUnderNoise) {
+  expect_golden("run_noisy.txt", render_run_text(load_fixture("run_noisy.json")));
+}
+
 TEST(GoldenText, RunDoneAndProgressLines) {
   const auto run = load_fixture("run_mixed.json");
   ASSERT_EQ(run.scenarios.size(), 4u);

@@ -40,6 +40,8 @@ ScenarioResult full_scenario() {
   s.error_kind = ErrorKind::kEnvironment;
   s.error = "no cpuset controller";
   s.warnings = {"nice 5 not applied"};
+  s.noise.level = "high";
+  s.noise.outside_load_cpus = 0.9;
   return s;
 }
 
@@ -50,7 +52,7 @@ TEST(ScenarioResultJson, EveryDocumentedKeyRoundTrips) {
             (std::set<std::string>{"name", "category", "description", "source", "repeat", "verdict",
                                    "reason", "duration_ms", "planned_duration_ms", "checks",
                                    "stats", "timeline", "reports", "scheduler", "interrupted",
-                                   "error_kind", "error", "warnings", "phases"}));
+                                   "error_kind", "error", "warnings", "phases", "noise"}));
   EXPECT_EQ(j["verdict"], "inconclusive");
   EXPECT_EQ(j["error_kind"], "environment");
   const auto back = j.get<ScenarioResult>();
@@ -103,7 +105,7 @@ TEST(RunResultJson, EveryDocumentedKeyRoundTrips) {
   const nlohmann::json j = r;
   EXPECT_EQ(keys_of(j), (std::set<std::string>{"schema_version", "ktstr_version", "started_at",
                                                "duration_ms", "host", "verdict", "exit_code",
-                                               "interrupted", "scenarios", "confirm", "strict"}));
+                                               "interrupted", "scenarios", "confirm", "strict", "noise"}));
   EXPECT_EQ(j["schema_version"], kResultSchemaVersion);
   EXPECT_EQ(j["verdict"], "fail");
   auto back = parse_run_result(j.dump());

@@ -266,6 +266,44 @@ def confirm_run():
     return doc
 
 
+def noise(level, psi, outside, why=""):
+    return {"wall_ms": 2100.0, "psi_some_pct": psi, "psi_full_pct": 0.0, "psi_note": "",
+            "steal_pct": 0.4, "outside_load_cpus": outside, "cpus": 4,
+            "harness_run_delay_ms": 3.2, "vcpu_dilation": None, "level": level, "why": why}
+
+
+def noisy():
+    """A busy host: a spread failure made inconclusive by the noise, a
+    starvation that still fails beside one, and a quiet pass."""
+    rng = random.Random(9)
+    why = "outside load 1.80 of 4 CPUs (45% > 25%)"
+    busy = noise("high", 41.3, 1.8, why)
+    under = f" \u2014 inconclusive: host noise high ({why}, PSI some 41%)"
+    spread = steady(rng, spread=33.0)
+    spread["name"] = "nested_cgroup_steady"
+    spread["verdict"] = "inconclusive"
+    detail = "cgroup cg_0: off-CPU spread 33% > 15%" + under
+    spread["checks"].append(dict(check("max_spread_pct", "inconclusive", 33.0, 15.0, "default",
+                                       "cg_0", detail), noise_inconclusive=True))
+    spread["reason"] = "max_spread_pct: " + detail
+    spread["noise"] = busy
+    starved = steady(rng, spread=40.0)
+    starved["name"] = "frozen_worker"
+    starved["verdict"] = "fail"
+    starved["checks"][0] = check("not_starved", "fail", 1.0, None, "default", "cg_0",
+                                 "cgroup cg_0: worker 2 (tid 903) did 0 work units")
+    starved["checks"].append(dict(check("max_spread_pct", "inconclusive", 40.0, 15.0, "default",
+                                        "cg_0", "cgroup cg_0: off-CPU spread 40% > 15%" + under),
+                                  noise_inconclusive=True))
+    starved["reason"] = "not_starved: " + starved["checks"][0]["detail"]
+    starved["noise"] = busy
+    quiet = steady(rng)
+    quiet["noise"] = noise("low", 4.0, 0.05)
+    doc = run_doc([spread, starved, quiet], "fail", 1)
+    doc["noise"] = busy
+    return doc
+
+
 def compare_side(seed, wake_us, gap):
     rng = random.Random(seed)
     scen = []
@@ -277,7 +315,8 @@ def compare_side(seed, wake_us, gap):
 
 
 def main():
-    docs = {"run_mixed.json": mixed(), "run_confirm.json": confirm_run()}
+    docs = {"run_mixed.json": mixed(), "run_confirm.json": confirm_run(),
+            "run_noisy.json": noisy()}
     a = compare_side(11, 30.0, 12.0)
     b = compare_side(12, 45.0, 12.0)  # wake latency +50%: a regression
     only_a = scenario_base("cgroup_churn", "dynamic", "pass", "")

@@ -57,6 +57,8 @@ struct EngineOptions {
   check::ThresholdLayer cli_checks;     // --check NAME=VALUE
   bool keep_reports = false;            // --raw: keep every WorkerReport
   uint64_t seed = 0;                    // 0 = derived from name and repeat
+  // --ignore-noise: timing checks fail even on a noisy host (check/noise.hpp).
+  bool ignore_noise = false;
   size_t repeat = 0;
   // Test seams: a topology / cgroup layout instead of the machine's.
   std::optional<topo::Topology> topology;

@@ -105,7 +105,7 @@ void Engine::evaluate() {
   if (o_.hooks.health) r_.scheduler = o_.hooks.health();
   const auto thresholds = check::merge_thresholds(nullptr, &s_.checks, &o_.cli_checks);
   r_.checks = check::evaluate_checks(thresholds, inputs, r_.stats.cgroups, r_.scheduler);
-  check::apply_noise(r_.checks, r_.noise);
+  if (!o_.ignore_noise) check::apply_noise(r_.checks, r_.noise);
   if (o_.keep_reports) {
     std::vector<CgroupReports> raw;
     for (auto& in : inputs) raw.push_back(CgroupReports{in.name, std::move(in.reports)});

@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "scenario/dead_runs.hpp"
 #include "scenario/confirm.hpp"
+#include "scenario/dead_runs.hpp"
 #include "scenario/fingerprint.hpp"
 #include "scenario/interrupt.hpp"
 #include "scenario/requirements.hpp"
@@ -89,6 +89,7 @@ Result<EngineOptions> make_engine_options(const EngineSettings& o) {
     if (!st) return unexpected(with_context(st.error(), "--check"));
   }
   e.keep_reports = o.keep_reports;
+  e.ignore_noise = o.ignore_noise;
   e.seed = o.seed;
   e.hooks.interrupted = [] { return interrupted(); };
   // With a sched_ext scheduler attached at the start (the VM guest case),

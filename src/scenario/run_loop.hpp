@@ -31,6 +31,7 @@ struct EngineSettings {
   std::vector<std::string> checks;  // NAME=VALUE overrides
   bool keep_reports = false;
   uint64_t seed = 0;
+  bool ignore_noise = false;  // --ignore-noise: no inconclusive downgrade
 };
 
 // Validated EngineOptions (errors name the flag). Sets the interrupt poll

@@ -36,6 +36,7 @@ std::vector<std::string> guest_run_argv(const GuestRunArgs& o,
   if (o.fail_fast) argv.push_back("--fail-fast");
   if (o.confirm) opt("--confirm", std::to_string(*o.confirm));
   if (o.strict) argv.push_back("--strict");
+  if (o.ignore_noise) argv.push_back("--ignore-noise");
   argv.push_back("--json");
   argv.push_back("-");
   return argv;

@@ -24,6 +24,7 @@ struct GuestRunArgs {
   bool fail_fast = false;
   std::optional<size_t> confirm;  // unset = the guest's default
   bool strict = false;
+  bool ignore_noise = false;
 };
 
 // Appends (host path, guest path) for every target that is a regular file

@@ -125,8 +125,10 @@ TEST(CgroupCleanupLive, SigkilledRunIsRemovedByCleanupStale) {
     EXPECT_FALSE(exists(report.removed[i].path));
     killed += report.removed[i].tasks_killed;
   }
-  // The orphan is in every hierarchy's tree; the first tree's kill ends it.
-  EXPECT_EQ(killed, 1u);
+  // The orphan is in every hierarchy's tree. The first tree's kill ends it,
+  // but a later tree may still list it while it dies and kill it again.
+  EXPECT_GE(killed, 1u);
+  EXPECT_LE(killed, roots.size());
   EXPECT_TRUE(ktstr::testing::dies_soon(dead.orphan)) << "the dead run's task survived";
   EXPECT_TRUE(exists(live->path("")));
   EXPECT_TRUE(cleanup_stale(roots).removed.empty()) << "a second pass finds nothing";

@@ -18,13 +18,8 @@ Result<std::vector<workload::ValidSpec>> validate_works(const std::vector<WorkDe
   const bool pcomm = !works.front().spec.pcomm.empty();
   std::vector<workload::ValidSpec> out;
   for (size_t i = 0; i < works.size(); ++i) {
-    workload::SpecContext ctx;
-    ctx.source = workload::SpecSource::kScenario;
-    ctx.clone_mode = pcomm ? workload::CloneMode::kThread : workload::CloneMode::kFork;
-    ctx.spawn_kind = pcomm ? workload::SpawnKind::kPcomm : workload::SpawnKind::kDirect;
-    ctx.topology_known = true;
-    ctx.count_required = false;
-    ctx.label = fmt::format("group {} ({})", i, works[i].spec.work.name);
+    const auto ctx = workload::SpecContext::for_scenario(
+        pcomm, fmt::format("group {} ({})", i, works[i].spec.work.name));
     workload::WorkSpec spec = works[i].spec;
     spec.affinity = workload::AffinityIntent{};
     auto v = workload::validate_work_spec(spec, ctx);

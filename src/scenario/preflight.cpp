@@ -63,14 +63,8 @@ class Preflight {
   // The same context the engine validates a spawn with (engine_workers.cpp),
   // plus the machine.
   workload::SpecContext context(bool pcomm, const std::string& type) const {
-    workload::SpecContext ctx;
-    ctx.source = workload::SpecSource::kScenario;
-    ctx.clone_mode = pcomm ? workload::CloneMode::kThread : workload::CloneMode::kFork;
-    ctx.spawn_kind = pcomm ? workload::SpawnKind::kPcomm : workload::SpawnKind::kDirect;
-    ctx.topology_known = true;
-    ctx.count_required = false;
+    auto ctx = workload::SpecContext::for_scenario(pcomm, "work type " + type);
     ctx.machine = &m_;
-    ctx.label = "work type " + type;
     return ctx;
   }
 

@@ -248,6 +248,17 @@ Status check_affinity(const AffinityIntent& a, bool topology_known, SpecSource s
   }
 }
 
+SpecContext SpecContext::for_scenario(bool pcomm, std::string label) {
+  SpecContext ctx;
+  ctx.source = SpecSource::kScenario;
+  ctx.clone_mode = pcomm ? CloneMode::kThread : CloneMode::kFork;
+  ctx.spawn_kind = pcomm ? SpawnKind::kPcomm : SpawnKind::kDirect;
+  ctx.topology_known = true;
+  ctx.count_required = false;
+  ctx.label = std::move(label);
+  return ctx;
+}
+
 Status check_spec_fields(const WorkSpec& spec, const SpecContext& ctx, SpecField* failed) {
   const SpecSource src = ctx.source;
   if (spec.work.name.empty()) {

@@ -67,6 +67,10 @@ struct SpecContext {
   std::string label;  // error context, e.g. "group 0 (spin_wait)"
   // When set, CPUs and nodes are checked against it (not owned).
   const MachineShape* machine = nullptr;
+
+  // A scenario cgroup's work entries: pcomm groups are threads of one
+  // container, others forked processes; counts come later from the cpuset.
+  static SpecContext for_scenario(bool pcomm, std::string label);
 };
 
 // A spec that passed every rule: its type definition (looked up once), its

@@ -7,6 +7,7 @@
 
 #include <random>
 
+#include "compare_simulation.hpp"
 #include "report/compare.hpp"
 #include "util/exit_codes.hpp"
 
@@ -53,39 +54,6 @@ TEST(ReportCompareFamily, HodgesLehmannShiftAndCi) {
   EXPECT_LE(ci.high, 17 - 9);
 }
 
-// Per scenario and repeat: every metric of the catalogue drawn from its
-// own distribution (sd 8% of the mean); `wake_scale` multiplies the p99
-// wake latency (1 = the same distribution on both sides).
-scenario::ScenarioResult simulated(std::mt19937_64& rng, const std::string& name, size_t repeat,
-                                   double wake_scale = 1) {
-  std::normal_distribution<double> noise(1.0, 0.08);
-  scenario::ScenarioResult s;
-  s.name = name;
-  s.repeat = repeat;
-  s.planned_duration_ms = 2000;
-  check::CgroupStats c;
-  c.name = "cg_0";
-  c.workers = c.completed = 4;
-  c.wake_samples = 1000;
-  c.schedstat_available = true;
-  c.run_delay_mean_ms = 20 * noise(rng);
-  c.iterations = static_cast<uint64_t>(200000 * noise(rng));
-  s.stats.cgroups = {c};
-  auto& st = s.stats.scenario;
-  st.workers = 4;
-  st.iterations = c.iterations;
-  st.max_spread_pct = 5 * noise(rng);
-  st.off_cpu_pct_max = 20 * noise(rng);
-  st.max_gap_ms = 15 * noise(rng);
-  st.worst_wake_p50_ns = static_cast<uint64_t>(30000 * noise(rng));
-  st.worst_wake_p99_ns = static_cast<uint64_t>(120000 * noise(rng) * wake_scale);
-  st.run_delay_worst_ms = 30 * noise(rng);
-  st.min_work_rate = 900 * noise(rng);
-  st.max_throughput_cv = 0.05 * noise(rng);
-  st.max_migration_ratio = 0.001 * noise(rng);
-  return s;
-}
-
 // The default set's size: 11 scenarios x 12 metrics = 132 tests.
 constexpr size_t kScenarios = 11;
 
@@ -93,8 +61,8 @@ CompareInput simulated_side(std::mt19937_64& rng, size_t repeats, double wake_sc
   CompareInput in{"sim", {}, {}};
   for (size_t sc = 0; sc < kScenarios; ++sc) {
     for (size_t r = 0; r < repeats; ++r) {
-      in.run.scenarios.push_back(
-          simulated(rng, "s" + std::to_string(sc), r, sc == 0 ? wake_scale_first : 1));
+      in.run.scenarios.push_back(test::simulated_scenario(rng, "s" + std::to_string(sc), r,
+                                                          sc == 0 ? wake_scale_first : 1));
     }
   }
   in.scenario_topology.assign(in.run.scenarios.size(), "");
@@ -166,8 +134,8 @@ TEST(ReportCompareFamily, ThreeVsThreeIsInconclusive) {
   std::mt19937_64 rng(3);
   CompareInput a{"a.json", {}, {}}, b{"b.json", {}, {}};
   for (size_t r = 0; r < 3; ++r) {
-    a.run.scenarios.push_back(simulated(rng, "steady", r));
-    b.run.scenarios.push_back(simulated(rng, "steady", r));
+    a.run.scenarios.push_back(test::simulated_scenario(rng, "steady", r));
+    b.run.scenarios.push_back(test::simulated_scenario(rng, "steady", r));
   }
   a.scenario_topology.assign(3, "");
   b.scenario_topology.assign(3, "");

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "compare_simulation.hpp"
 #include "report/compare.hpp"
 #include "report_golden.hpp"
 
@@ -152,37 +153,6 @@ TEST(ReportCompare, ParseMinEffect) {
   EXPECT_FALSE(parse_min_effect("20%,x"));
 }
 
-// Synthetic runs: every repeat's statistics drawn from the same
-// distributions on both sides.
-scenario::ScenarioResult synthetic(std::mt19937_64& rng, size_t repeat) {
-  std::normal_distribution<double> noise(1.0, 0.08);
-  scenario::ScenarioResult s;
-  s.name = "synthetic";
-  s.repeat = repeat;
-  s.planned_duration_ms = 2000;
-  check::CgroupStats c;
-  c.name = "cg_0";
-  c.workers = c.completed = 4;
-  c.wake_samples = 1000;
-  c.schedstat_available = true;
-  c.run_delay_mean_ms = 20 * noise(rng);
-  c.iterations = static_cast<uint64_t>(200000 * noise(rng));
-  s.stats.cgroups = {c};
-  auto& st = s.stats.scenario;
-  st.workers = 4;
-  st.iterations = c.iterations;
-  st.max_spread_pct = 5 * noise(rng);
-  st.off_cpu_pct_max = 20 * noise(rng);
-  st.max_gap_ms = 15 * noise(rng);
-  st.worst_wake_p50_ns = static_cast<uint64_t>(30000 * noise(rng));
-  st.worst_wake_p99_ns = static_cast<uint64_t>(120000 * noise(rng));
-  st.run_delay_worst_ms = 30 * noise(rng);
-  st.min_work_rate = 900 * noise(rng);
-  st.max_throughput_cv = 0.05 * noise(rng);
-  st.max_migration_ratio = 0.001 * noise(rng);
-  return s;
-}
-
 TEST(ReportCompare, FalsePositiveRateOnIdenticalRuns) {
   std::mt19937_64 rng(2024);
   constexpr int kComparisons = 200;
@@ -190,8 +160,8 @@ TEST(ReportCompare, FalsePositiveRateOnIdenticalRuns) {
   for (int c = 0; c < kComparisons; ++c) {
     CompareInput a{"a", {}, {}}, b{"b", {}, {}};
     for (size_t r = 0; r < 5; ++r) {
-      a.run.scenarios.push_back(synthetic(rng, r));
-      b.run.scenarios.push_back(synthetic(rng, r));
+      a.run.scenarios.push_back(test::simulated_scenario(rng, "synthetic", r));
+      b.run.scenarios.push_back(test::simulated_scenario(rng, "synthetic", r));
     }
     a.scenario_topology.assign(5, "");
     b.scenario_topology.assign(5, "");

@@ -107,14 +107,15 @@ TEST(Noise, HogOnTheRunsCpuMakesATimingFailureInconclusive) {
 TEST(Noise, FrozenWorkerStillFailsUnderTheHog) {
   KTSTR_SCENARIO_PRECONDITIONS();
   testing::LeakChecker leaks;
-  // The sleeper's first unit of work comes after 1 s of sleep; it is frozen
-  // right after the release and stays frozen until collection: zero work.
+  // The sleeper's first unit of work would come after 5 s of sleep, past the
+  // 1.5 s run, and it is frozen right after the release until collection:
+  // zero work even when the freeze lands late on the hogged CPU.
   auto s = ScenarioBuilder("noise_frozen")
                .duration("1500ms")
                .cgroup(pinned_spinner())
                .cgroup(Cgroup("frozen")
                            .cpuset(CpusetSpec::exact({0}))
-                           .work(Work("sequence").workers(1).param("phases", "sleep:1s,spin:10ms")))
+                           .work(Work("sequence").workers(1).param("phases", "sleep:5s,spin:10ms")))
                .step({ops::freeze("frozen")})
                .check("min_iteration_rate", 1e15)
                .check("max_spread_pct", false)

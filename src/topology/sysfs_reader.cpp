@@ -62,6 +62,12 @@ class SysfsReader {
     auto text = read_file(path);
     if (text) return FileText{true, std::move(*text)};
     if (text.error().err == ENOENT) return FileText{};
+    if (text.error().kind == ErrorKind::kInvalidInput) {  // a FIFO, device or directory
+      return invalid_input(
+          fmt::format("topology file {}; point --sysfs-root at a copy of /sys with regular files",
+                      text.error().message),
+          path);
+    }
     return environment_error("cannot read topology file", text.error().err, path);
   }
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -85,6 +86,20 @@ TEST(TopoCli, MissingSysfsExitsThree) {
   CliRun r = run_ktstr("topo --sysfs-root /nonexistent-ktstr-root", true);
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_THAT(r.output, HasSubstr("/nonexistent-ktstr-root/devices/system/cpu/online"));
+}
+
+// A FIFO in a --sysfs-root tree is refused at once as bad input (exit 2),
+// never read (a reader would block forever on it).
+TEST(TopoCli, FifoInSysfsRootIsInvalidInput) {
+  char dir[] = "/tmp/ktstr-topo-fifo-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  const std::string cpu = std::string(dir) + "/devices/system/cpu";
+  ASSERT_EQ(std::system(("mkdir -p '" + cpu + "' && mkfifo '" + cpu + "/online'").c_str()), 0);
+  CliRun r = run_ktstr("topo --sysfs-root '" + std::string(dir) + "'", true);
+  EXPECT_EQ(std::system(("rm -rf '" + std::string(dir) + "'").c_str()), 0);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("is a FIFO, not a regular file"));
+  EXPECT_THAT(r.output, HasSubstr("--sysfs-root"));
 }
 
 }  // namespace

@@ -6,9 +6,9 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
-#include "util/input_file.hpp"
 #include "scenario/fingerprint.hpp"
 #include "util/file_io.hpp"
+#include "util/input_file.hpp"
 
 namespace ktstr::report {
 

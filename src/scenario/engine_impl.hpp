@@ -90,7 +90,7 @@ class Engine {
 
   // engine_results.cpp
   void evaluate();
-  void note_phases();  // r_.phases from the marks below; an overrun warning
+  void note_phases();       // r_.phases from the marks below; an overrun warning
   CpuSet run_cpus() const;  // where the run's workers could run; empty = anywhere
 
   const Scenario& s_;

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "scenario/dead_runs.hpp"
 #include "scenario/control_priority.hpp"
+#include "scenario/dead_runs.hpp"
 #include "scenario/interrupt.hpp"
 #include "util/clock.hpp"
 #include "util/exit_codes.hpp"

@@ -49,10 +49,11 @@ TEST(ScenarioResultJson, EveryDocumentedKeyRoundTrips) {
   const ScenarioResult s = full_scenario();
   const nlohmann::json j = s;
   EXPECT_EQ(keys_of(j),
-            (std::set<std::string>{"name", "category", "description", "source", "repeat", "verdict",
-                                   "reason", "duration_ms", "planned_duration_ms", "checks",
-                                   "stats", "timeline", "reports", "scheduler", "interrupted",
-                                   "error_kind", "error", "warnings", "phases", "noise"}));
+            (std::set<std::string>{
+                "name",    "category",    "description",         "source",     "repeat", "verdict",
+                "reason",  "duration_ms", "planned_duration_ms", "checks",     "stats",  "timeline",
+                "reports", "scheduler",   "interrupted",         "error_kind", "error",  "warnings",
+                "phases",  "noise"}));
   EXPECT_EQ(j["verdict"], "inconclusive");
   EXPECT_EQ(j["error_kind"], "environment");
   const auto back = j.get<ScenarioResult>();
@@ -103,9 +104,10 @@ TEST(RunResultJson, EveryDocumentedKeyRoundTrips) {
   r.interrupted = true;
   r.scenarios = {full_scenario()};
   const nlohmann::json j = r;
-  EXPECT_EQ(keys_of(j), (std::set<std::string>{"schema_version", "ktstr_version", "started_at",
-                                               "duration_ms", "host", "verdict", "exit_code",
-                                               "interrupted", "scenarios", "confirm", "strict", "noise"}));
+  EXPECT_EQ(keys_of(j),
+            (std::set<std::string>{"schema_version", "ktstr_version", "started_at", "duration_ms",
+                                   "host", "verdict", "exit_code", "interrupted", "scenarios",
+                                   "confirm", "strict", "noise"}));
   EXPECT_EQ(j["schema_version"], kResultSchemaVersion);
   EXPECT_EQ(j["verdict"], "fail");
   auto back = parse_run_result(j.dump());

@@ -10,12 +10,14 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
+#include "cli/option_rules.hpp"
+#include "cli/run_options.hpp"
 #include "cli/vm_flags.hpp"
 #include "report/compare_ab.hpp"
 #include "report/min_effects.hpp"
 #include "report/run_text.hpp"
 #include "scenario/ab.hpp"
-#include "util/file_io.hpp"
+#include "util/output_file.hpp"
 
 namespace ktstr::cli {
 namespace {
@@ -28,20 +30,15 @@ struct AbCliOptions {
 };
 
 void set_callbacks(scenario::AbOptions& ab) {
-  const bool tty = decorations_allowed(STDERR_FILENO);
-  if (tty) {
-    ab.progress = [](const scenario::Progress& p, size_t index, size_t total) {
-      fmt::print(stderr, "\r\033[K{}", report::render_progress(p, index, total));
-      std::fflush(stderr);
-    };
-  }
-  ab.done = [tty](const scenario::ScenarioResult& r, size_t index, size_t total) {
-    fmt::print(stderr, "{}{}\n", tty ? "\r\033[K" : "", report::render_done_line(r, index, total));
-  };
+  attach_terminal_lines(ab.progress, ab.done);
   ab.slot_started = [](const std::string& what) { fmt::print(stderr, "ktstr ab: {}\n", what); };
 }
 
 int run_ab(AbCliOptions& o) {
+  // A bad --json path is exit 2 before hours of rounds, not after.
+  if (!o.json.empty() && o.json != "-") {
+    if (auto st = check_output_path(o.json, "--json"); !st) return report_error(st.error());
+  }
   auto effects = report::parse_min_effects(o.min_effects);
   if (!effects) return report_error(effects.error());
   o.compare.min_effects = *effects;
@@ -55,7 +52,7 @@ int run_ab(AbCliOptions& o) {
     const std::string text = report::ab_to_json(*run, *rep).dump(2) + "\n";
     if (o.json == "-") {
       fmt::print("{}", text);
-    } else if (auto st = write_file_atomic(o.json, text); !st) {
+    } else if (auto st = write_output_file(o.json, text); !st) {
       return report_error(st.error());
     }
   }
@@ -72,8 +69,8 @@ void add_side_flags(CLI::App* cmd, scenario::AbSide& s, const std::string& side)
                       "--check NAME=VALUE, --seed N");
   cmd->add_option("--" + side + "-scheduler", s.scheduler,
                   "side " + upper + "'s scheduler (with --vm; default --scheduler)");
-  cmd->add_option("--" + side + "-sched-arg", s.sched_args,
-                  "side " + upper + "'s scheduler argument (with --vm; repeatable)");
+  repeatable(cmd->add_option("--" + side + "-sched-arg", s.sched_args,
+                             "side " + upper + "'s scheduler argument (with --vm; repeatable)"));
   cmd->add_option("--" + side + "-kernel", s.kernel,
                   "side " + upper + "'s kernel (with --vm; default --kernel)");
 }
@@ -96,7 +93,8 @@ void setup_ab(CLI::App& app, Action& chosen) {
   cmd->add_option("--duration", ab.run.engine.duration, "Override every scenario's duration");
   cmd->add_option("--workers", ab.run.engine.workers, "Worker count for every work group");
   cmd->add_option("--filter", ab.run.filter, "Keep scenarios whose name contains this (or glob)");
-  cmd->add_option("--check", ab.run.engine.checks, "Override a check: NAME=VALUE (repeatable)");
+  repeatable(cmd->add_option("--check", ab.run.engine.checks,
+                             "Override a check: NAME=VALUE (repeatable)"));
   cmd->add_option("--seed", ab.run.engine.seed, "Seed for random affinity");
   add_side_flags(cmd, ab.a, "a");
   add_side_flags(cmd, ab.b, "b");
@@ -105,10 +103,12 @@ void setup_ab(CLI::App& app, Action& chosen) {
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));
   cmd->add_flag("--force", ab.force, "run and compare even when scenario definitions differ");
-  cmd->add_option("--metric", o->compare.metrics, "compare only this metric (repeatable)");
+  repeatable(
+      cmd->add_option("--metric", o->compare.metrics, "compare only this metric (repeatable)"));
   cmd->add_option("--alpha", o->compare.alpha, "family-wise significance level")
       ->capture_default_str();
-  cmd->add_option("--min-effect", o->min_effects, "METRIC=VALUE minimum effect (repeatable)");
+  repeatable(
+      cmd->add_option("--min-effect", o->min_effects, "METRIC=VALUE minimum effect (repeatable)"));
   cmd->add_option("--resamples", o->compare.resamples, "bootstrap resamples")
       ->capture_default_str()
       ->check(CLI::Range(100, 1000000));

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
+#include "cli/option_rules.hpp"
 #include "gauntlet/run.hpp"
 
 namespace ktstr::cli {
@@ -70,9 +71,9 @@ void setup(CLI::App& app, Action& chosen) {
   cmd->add_option("--filter", o.filter, "Keep scenarios whose name contains this (or glob)");
   cmd->add_option("--presets", o.presets, "Comma-separated preset names, or all")
       ->capture_default_str();
-  cmd->add_option("--scheduler", o.schedulers, "A scheduler to run every job under (repeat)")
-      ->take_all();
-  cmd->add_option("--kernel", o.kernels, "A kernel to run every job on (repeat)")->take_all();
+  repeatable(
+      cmd->add_option("--scheduler", o.schedulers, "A scheduler to run every job under (repeat)"));
+  repeatable(cmd->add_option("--kernel", o.kernels, "A kernel to run every job on (repeat)"));
   cmd->add_option("--duration", o.duration, "Override every scenario's duration (e.g. 5s)");
   cmd->add_option("--budget", o.budget,
                   "Pick a covering subset whose estimated time fits (e.g. 10m)");

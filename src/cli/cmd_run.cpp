@@ -20,20 +20,24 @@ namespace {
 Result<scenario::RunLoopOptions> loop_options(const RunOptions& o) {
   auto loop = scenario::loop_options_from_flags(o.run, o.keep_reports());
   if (!loop) return unexpected(loop.error());
-  const bool tty = decorations_allowed(STDERR_FILENO);
-  if (tty) {
-    loop->progress = [](const scenario::Progress& p, size_t index, size_t total) {
-      fmt::print(stderr, "\r\033[K{}", report::render_progress(p, index, total));
-      std::fflush(stderr);
-    };
-  }
-  loop->done = [tty](const scenario::ScenarioResult& r, size_t index, size_t total) {
-    fmt::print(stderr, "{}{}\n", tty ? "\r\033[K" : "", report::render_done_line(r, index, total));
-  };
+  attach_terminal_lines(loop->progress, loop->done);
   return loop;
 }
 
 }  // namespace
+
+void attach_terminal_lines(ProgressLine& progress, DoneLine& done) {
+  const bool tty = decorations_allowed(STDERR_FILENO);
+  if (tty) {
+    progress = [](const scenario::Progress& p, size_t index, size_t total) {
+      fmt::print(stderr, "\r\033[K{}", report::render_progress(p, index, total));
+      std::fflush(stderr);
+    };
+  }
+  done = [tty](const scenario::ScenarioResult& r, size_t index, size_t total) {
+    fmt::print(stderr, "{}{}\n", tty ? "\r\033[K" : "", report::render_done_line(r, index, total));
+  };
+}
 
 void print_run_text(const std::string& text, const RunOptions& o) {
   if (!o.emit().stdout_taken()) {

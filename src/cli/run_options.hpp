@@ -2,6 +2,7 @@
 // path (run_vm.cpp), which forwards them to the guest.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "cli/vm_flags.hpp"
@@ -25,6 +26,12 @@ struct RunOptions {
   }
   report::RunEmitOptions emit() const { return {outputs, json, raw}; }
 };
+
+// The run loop's terminal lines on stderr: a live progress line when stderr
+// is a terminal (and CI unset), one line per finished scenario always.
+using ProgressLine = std::function<void(const scenario::Progress&, size_t index, size_t total)>;
+using DoneLine = std::function<void(const scenario::ScenarioResult&, size_t index, size_t total)>;
+void attach_terminal_lines(ProgressLine& progress, DoneLine& done);
 
 // Prints a run's terminal text: to stdout, or to stderr when an output is
 // "-" (nothing inside a test VM, where the host renders the run).

@@ -114,6 +114,19 @@ TEST_F(CompareAbCli, AbRejectsBadFlagsBeforeRunning) {
   EXPECT_EQ(unknown.exit_code, 2);
 }
 
+// --json is checked like run's outputs before any round runs; a repeatable
+// option never takes the scenario after it (it would be a second --check).
+TEST_F(CompareAbCli, AbChecksItsJsonPathFirstAndKeepsTheScenario) {
+  const auto bad = run_ktstr({"ab", "--aa", "steady", "--json", "/nonexistent/dir/ab.json"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--json"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("does not exist"), std::string::npos) << bad.err;
+  EXPECT_EQ(bad.err.find("ktstr ab: "), std::string::npos) << "a round ran: " << bad.err;
+  const auto kept = run_ktstr({"ab", "--aa", "--check", "max_gap_ms=500", "no_such_scenario"});
+  EXPECT_EQ(kept.exit_code, 2);
+  EXPECT_NE(kept.err.find("no scenario named 'no_such_scenario'"), std::string::npos) << kept.err;
+}
+
 // Real runs on this host: A/A with too few rounds is inconclusive, never a
 // pass; with enough rounds (and alpha 0.01 so this test itself fails by
 // chance in at most 1% of runs) it reports no regression.

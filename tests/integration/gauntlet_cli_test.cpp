@@ -56,6 +56,17 @@ std::set<std::string> listed_ids(const std::vector<std::string>& args) {
 }
 
 // Three shards, each its own process, together list the unsharded jobs once.
+// `--scheduler X steady`: the scenario stays a scenario (one value per flag).
+TEST(GauntletCli, SchedulerFlagDoesNotTakeTheScenarioAfterIt) {
+  const auto r = run_ktstr({"gauntlet", "--presets", "2cpu-1llc-nosmt", "--scheduler", "eevdf",
+                            "steady", "--list", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["jobs"].size(), 1u) << r.out;
+  EXPECT_EQ(j["jobs"][0]["scenario"], "steady");
+  EXPECT_EQ(j["jobs"][0]["scheduler"], "eevdf");
+}
+
 TEST(GauntletCli, ShardsRunAsSeparateProcessesUnionToTheWholeList) {
   const std::vector<std::string> base = {"gauntlet",   "steady",      "cgroup_*", "--presets",
                                          "all",        "--scheduler", "eevdf",    "--scheduler",

@@ -6,7 +6,7 @@
 
 #include "cli/command.hpp"
 #include "gauntlet/merge.hpp"
-#include "util/file_io.hpp"
+#include "util/output_file.hpp"
 
 namespace ktstr::cli {
 namespace {
@@ -16,33 +16,22 @@ struct MergeOptions {
   std::string output = "-";
 };
 
-Result<std::vector<gauntlet::ShardDocument>> read_shards(const std::vector<std::string>& paths) {
-  std::vector<gauntlet::ShardDocument> out;
-  for (const auto& path : paths) {
-    auto text = read_file(path);
-    if (!text) return unexpected(text.error());
-    auto doc = nlohmann::json::parse(*text, nullptr, false);
-    if (doc.is_discarded()) return invalid_input("not valid JSON", path);
-    out.push_back({path, std::move(doc)});
-  }
-  return out;
-}
-
 int run_merge(const MergeOptions& o) {
-  auto shards = read_shards(o.inputs);
+  if (o.output != "-") {
+    if (auto st = check_output_path(o.output, "--output"); !st) return report_error(st.error());
+  }
+  auto shards = gauntlet::load_shards(o.inputs);
   if (!shards) return report_error(shards.error());
   auto m = gauntlet::merge_shards(*shards);
   if (!m) return report_error(m.error());
   const std::string text = m->doc.dump(2) + "\n";
   if (o.output == "-") {
     fmt::print("{}", text);
-  } else if (auto st = write_file_atomic(o.output, text); !st) {
+  } else if (auto st = write_output_file(o.output, text); !st) {
     return report_error(st.error());
   }
   fmt::print(stderr, "ktstr: {}", gauntlet::render_merge_text(*m));
-  if (m->missing_shards.empty()) return m->exit_code;
-  // Incomplete: never a pass; a failed job still says fail.
-  return m->exit_code == kExitPass ? kExitInconclusive : m->exit_code;
+  return m->command_exit_code();
 }
 
 void setup(CLI::App& app, Action& chosen) {

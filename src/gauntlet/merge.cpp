@@ -6,6 +6,9 @@
 #include <map>
 #include <set>
 
+#include "util/exit_codes.hpp"
+#include "util/input_file.hpp"
+
 namespace ktstr::gauntlet {
 namespace {
 
@@ -122,6 +125,23 @@ Result<MergeResult> merge_shards(const std::vector<ShardDocument>& shards) {
   for (const auto& [index, file] : seen) present.push_back(index);
   m.doc["shard"] = {{"total", first.total}, {"merged", present}, {"missing", m.missing_shards}};
   return m;
+}
+
+int MergeResult::command_exit_code() const {
+  if (missing_shards.empty() || exit_code != kExitPass) return exit_code;
+  return kExitInconclusive;
+}
+
+Result<std::vector<ShardDocument>> load_shards(const std::vector<std::string>& paths) {
+  std::vector<ShardDocument> out;
+  for (const auto& path : paths) {
+    auto text = read_input_file(path, kResultFileMaxBytes, "shard document");
+    if (!text) return unexpected(text.error());
+    auto doc = nlohmann::json::parse(*text, nullptr, false);
+    if (doc.is_discarded()) return invalid_input("not valid JSON", path);
+    out.push_back({path, std::move(doc)});
+  }
+  return out;
 }
 
 std::string render_merge_text(const MergeResult& m) {

@@ -22,7 +22,15 @@ struct MergeResult {
   nlohmann::json doc;               // jobs and results of every shard, by job index
   std::vector<int> missing_shards;  // 1-based
   int exit_code = 0;                // worst over the shards' run exit codes (0 for lists)
+
+  // `ktstr merge`'s exit: the worst job's; with shards missing never a pass
+  // (4), while a failed job still says fail.
+  int command_exit_code() const;
 };
+
+// The shard documents at `paths`, each a regular JSON file of at most
+// kResultFileMaxBytes (util/input_file.hpp); kInvalidInput naming the file.
+Result<std::vector<ShardDocument>> load_shards(const std::vector<std::string>& paths);
 
 // kInvalidInput naming the file for a document that is not a gauntlet
 // shard, shards of different job lists, a repeated shard or job.

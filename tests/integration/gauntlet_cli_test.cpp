@@ -119,6 +119,17 @@ TEST(GauntletCli, MergeOfThreeShardsEqualsTheUnshardedList) {
   std::filesystem::remove_all(dir);
 }
 
+// merge reads only bounded regular files and checks -o before reading.
+TEST(GauntletCli, MergeRefusesDevicesAndABadOutputPath) {
+  const auto dev = run_ktstr({"merge", "/dev/zero"});
+  EXPECT_EQ(dev.exit_code, 2);
+  EXPECT_THAT(dev.err, HasSubstr("not a regular file"));
+  const auto out = run_ktstr({"merge", "/dev/zero", "-o", "/nonexistent/dir/all.json"});
+  EXPECT_EQ(out.exit_code, 2);
+  EXPECT_THAT(out.err, HasSubstr("--output"));
+  EXPECT_THAT(out.err, HasSubstr("does not exist"));
+}
+
 TEST(GauntletCli, ShardFromGitLabEnvironment) {
   ::setenv("CI_NODE_INDEX", "2", 1);
   ::setenv("CI_NODE_TOTAL", "2", 1);

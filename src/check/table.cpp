@@ -182,6 +182,11 @@ const CheckDef* find_check(std::string_view name) {
   return nullptr;
 }
 
+bool timing_sensitive(std::string_view name) {
+  const CheckDef* def = find_check(name);
+  return def != nullptr && def->timing_sensitive;
+}
+
 std::vector<std::string> check_names() {
   std::vector<std::string> out;
   for (const auto& d : check_catalogue()) out.push_back(d.name);

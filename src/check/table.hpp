@@ -57,6 +57,8 @@ struct CheckDef {
 // Every check, in evaluation order.
 const std::vector<CheckDef>& check_catalogue();
 const CheckDef* find_check(std::string_view name);
+// Whether noise can move the named check (false for unknown names).
+bool timing_sensitive(std::string_view name);
 std::vector<std::string> check_names();
 bool is_debug_build();
 // The default limit this build uses (debug_limit in debug builds when set).

@@ -9,14 +9,9 @@
 namespace ktstr::scenario {
 namespace {
 
-bool timing_sensitive(const check::CheckResult& c) {
-  const auto* def = check::find_check(c.name);
-  return def != nullptr && def->timing_sensitive;
-}
-
 bool any_hard_check_failed(const ScenarioResult& r) {
   return std::any_of(r.checks.begin(), r.checks.end(), [](const check::CheckResult& c) {
-    return c.verdict == check::Verdict::kFail && !timing_sensitive(c);
+    return c.verdict == check::Verdict::kFail && !check::timing_sensitive(c.name);
   });
 }
 

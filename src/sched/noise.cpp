@@ -98,15 +98,6 @@ Result<ProcStat> parse_proc_stat(std::string_view text) {
   return out;
 }
 
-Result<SchedStat> parse_schedstat(std::string_view text) {
-  const auto f = split_ws(text.substr(0, text.find('\n')));
-  if (f.size() < 3)
-    return invalid_input(fmt::format("expected 3 numbers, got '{}'", text), "schedstat");
-  auto a = to_u64(f[0]), b = to_u64(f[1]), c = to_u64(f[2]);
-  if (!a || !b || !c) return invalid_input(fmt::format("not numbers: '{}'", text), "schedstat");
-  return SchedStat{*a, *b, *c};
-}
-
 NoiseReport noise_between(const NoiseSnapshot& a, const NoiseSnapshot& b, const CpuSet& cpus) {
   NoiseReport n;
   const double wall_ns = static_cast<double>(b.mono_ns - a.mono_ns);
@@ -196,7 +187,7 @@ std::optional<double> vcpu_dilation(const std::map<pid_t, SchedStat>& start,
     auto it = start.find(tid);
     if (it == start.end()) continue;
     delay += static_cast<double>(e.run_delay_ns - it->second.run_delay_ns);
-    on_cpu += static_cast<double>(e.on_cpu_ns - it->second.on_cpu_ns);
+    on_cpu += static_cast<double>(e.cpu_time_ns - it->second.cpu_time_ns);
   }
   if (on_cpu <= 0) return std::nullopt;
   return 1.0 + delay / on_cpu;

@@ -27,6 +27,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "sys/procfs.hpp"
 #include "util/cpu_list.hpp"
 #include "util/result.hpp"
 
@@ -52,14 +53,9 @@ struct CpuTicks {
 using ProcStat = std::map<int, CpuTicks>;
 Result<ProcStat> parse_proc_stat(std::string_view text);
 
-// /proc/<pid>/task/<tid>/schedstat: on-CPU time, run delay (waiting on a
-// runqueue), timeslices. All zero when the kernel does not keep sched_info.
-struct SchedStat {
-  uint64_t on_cpu_ns = 0;
-  uint64_t run_delay_ns = 0;
-  uint64_t slices = 0;
-};
-Result<SchedStat> parse_schedstat(std::string_view text);
+// /proc/<pid>/task/<tid>/schedstat (sys/procfs.hpp): on-CPU time, run delay
+// (waiting on a runqueue), timeslices.
+using SchedStat = sys::Schedstat;
 
 // The counters at one instant; a counter the system lacks stays empty.
 struct NoiseSnapshot {

@@ -29,8 +29,7 @@ uint64_t rusage_ns(int who) {
 std::optional<SchedStat> read_schedstat(const std::string& path) {
   auto text = read_file(path);
   if (!text) return std::nullopt;
-  auto s = parse_schedstat(*text);
-  return s ? std::optional<SchedStat>(*s) : std::nullopt;
+  return sys::parse_schedstat(*text);
 }
 
 }  // namespace

@@ -55,13 +55,13 @@ TEST(NoiseParse, ProcStatShortLineIsAnError) {
 }
 
 TEST(NoiseParse, Schedstat) {
-  auto s = parse_schedstat("181435 2500 7\n");
+  auto s = sys::parse_schedstat("181435 2500 7\n");
   ASSERT_TRUE(s);
-  EXPECT_EQ(s->on_cpu_ns, 181435u);
+  EXPECT_EQ(s->cpu_time_ns, 181435u);
   EXPECT_EQ(s->run_delay_ns, 2500u);
-  EXPECT_EQ(s->slices, 7u);
-  EXPECT_FALSE(parse_schedstat("1 2"));
-  EXPECT_FALSE(parse_schedstat("a b c"));
+  EXPECT_EQ(s->run_count, 7u);
+  EXPECT_FALSE(sys::parse_schedstat("1 2"));
+  EXPECT_FALSE(sys::parse_schedstat("a b c"));
 }
 
 NoiseSnapshot snap(uint64_t t_ms, uint64_t busy0, uint64_t busy1, uint64_t idle, uint64_t steal,

@@ -20,9 +20,13 @@ int dry_run(const RunOptions& o) {
     fmt::print("{}\t{}\t{}{}\n", s.name, s.category, s.source,
                why.empty() ? "" : "\tskips: " + why);
   }
-  for (const auto& e : d.problems) fmt::print(stderr, "ktstr: error: {}\n", e.describe());
+  int count = 0;
+  for (const auto& e : d.problems) {
+    fmt::print(stderr, "ktstr: error: {}\n", e.describe());
+    count += e.problems;
+  }
   if (!d.problems.empty()) {
-    fmt::print(stderr, "ktstr: dry run found {} problem(s); nothing was run\n", d.problems.size());
+    fmt::print(stderr, "ktstr: dry run found {} problem(s); nothing was run\n", count);
     return kExitInvalid;
   }
   return skips && o.run.strict ? kExitEnvironment : kExitPass;

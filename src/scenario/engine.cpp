@@ -15,6 +15,7 @@
 #include "scenario/resolve.hpp"
 #include "util/clock.hpp"
 #include "util/duration.hpp"
+#include "util/fault_inject.hpp"
 
 namespace ktstr::scenario {
 namespace detail {
@@ -112,6 +113,7 @@ Status Engine::body() {
   released_ns_ = mono_ns();
   run_delay_start_ns_ = thread_run_delay_ns();
   event("start", fmt::format("{} worker batch(es) released", batches_.size()));
+  inject_fault_at("workers_started");
   const std::vector<Step> implicit(1);
   const auto& steps = s_.steps.empty() ? implicit : s_.steps;
   const auto holds = step_durations_ns(steps, duration_ns_);

@@ -181,18 +181,32 @@ Result<Scenario> parse_scenario_toml(std::string_view text, const std::string& f
                     fmt::format("invalid TOML: {}", e.description()));
   }
   TableReader r(root, "the scenario file", &file);
-  KTSTR_TRY(r.check_keys(scenario_top_level_keys()));
+  // Each section is parsed even when an earlier one failed, so one round
+  // of fixes clears the file; cross-section checks need every part.
+  std::vector<Error> problems;
+  auto note = [&problems](const auto& result) {
+    if (!result) problems.push_back(result.error());
+    return static_cast<bool>(result);
+  };
+  note(r.check_keys(scenario_top_level_keys()));
   Scenario s;
   s.source = file;
-  KTSTR_TRY(parse_header(r, s));
-  auto cg_tables = tables_of(r, "cgroup");
-  if (!cg_tables) return unexpected(cg_tables.error());
+  note(parse_header(r, s));
   std::vector<ParsedCgroup> cgs;
-  for (const toml::table* t : *cg_tables) {
-    auto pc = toml_detail::parse_cgroup(*t, "[[cgroup]]", file, false);
-    if (!pc) return unexpected(pc.error());
-    cgs.push_back(std::move(*pc));
+  if (auto cg_tables = tables_of(r, "cgroup"); note(cg_tables)) {
+    for (const toml::table* t : *cg_tables) {
+      auto pc = toml_detail::parse_cgroup(*t, "[[cgroup]]", file, false);
+      if (note(pc)) cgs.push_back(std::move(*pc));
+    }
   }
+  if (auto steps = tables_of(r, "step"); note(steps)) {
+    for (const toml::table* t : *steps) {
+      auto st = parse_step(*t, file);
+      if (note(st)) s.steps.push_back(std::move(*st));
+    }
+  }
+  note(parse_checks(r, s.checks));
+  if (!problems.empty()) return unexpected(combine_problems(problems));
   KTSTR_TRY(resolve_parents(cgs, file));
   // Parents first, so creation order never depends on file order.
   std::stable_sort(cgs.begin(), cgs.end(), [](const auto& a, const auto& b) {
@@ -200,14 +214,6 @@ Result<Scenario> parse_scenario_toml(std::string_view text, const std::string& f
            std::count(b.def.name.begin(), b.def.name.end(), '/');
   });
   for (auto& pc : cgs) s.cgroups.push_back(std::move(pc.def));
-  auto steps = tables_of(r, "step");
-  if (!steps) return unexpected(steps.error());
-  for (const toml::table* t : *steps) {
-    auto st = parse_step(*t, file);
-    if (!st) return unexpected(st.error());
-    s.steps.push_back(std::move(*st));
-  }
-  KTSTR_TRY(parse_checks(r, s.checks));
   KTSTR_TRY(validate(s));
   return s;
 }

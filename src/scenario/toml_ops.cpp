@@ -125,17 +125,26 @@ Result<std::vector<WorkDef>> parse_works(const TableReader& r, std::string_view 
   } else {
     items.push_back(n);
   }
+  std::vector<Error> problems;  // every entry's, not only the first
   for (const toml::node* e : items) {
     const toml::table* t = e->as_table();
     if (t == nullptr) {
-      return r.error(line_of(*e), fmt::format("each {} entry must be a table such as "
-                                              "{{ type = \"spin_wait\", workers = 2 }}, got {}",
-                                              key, type_name(*e)));
+      problems.push_back(
+          r.error(line_of(*e), fmt::format("each {} entry must be a table such as "
+                                           "{{ type = \"spin_wait\", workers = 2 }}, "
+                                           "got {}",
+                                           key, type_name(*e)))
+              .value);
+      continue;
     }
     auto w = parse_work(*t, r.file());
-    if (!w) return unexpected(w.error());
+    if (!w) {
+      problems.push_back(w.error());
+      continue;
+    }
     out.push_back(std::move(*w));
   }
+  if (!problems.empty()) return unexpected(combine_problems(problems));
   return out;
 }
 

@@ -51,6 +51,7 @@ int TableReader::key_line(std::string_view key) const {
 }
 
 Status TableReader::check_keys(const std::vector<std::string>& allowed) const {
+  std::vector<std::pair<int, Error>> unknown;  // by line
   for (auto&& [k, v] : t_) {
     const std::string_view name = k.str();
     if (std::find(allowed.begin(), allowed.end(), std::string(name)) != allowed.end()) continue;
@@ -59,10 +60,17 @@ Status TableReader::check_keys(const std::vector<std::string>& allowed) const {
       hint = allowed.empty() ? " (it takes no keys)"
                              : fmt::format(" (valid keys: {})", fmt::join(allowed, ", "));
     }
-    return error(static_cast<int>(k.source().begin.line),
-                 fmt::format("unknown key '{}' in {}{}", name, where_, hint));
+    const int line = static_cast<int>(k.source().begin.line);
+    unknown.emplace_back(
+        line, error(line, fmt::format("unknown key '{}' in {}{}", name, where_, hint)).value);
   }
-  return {};
+  if (unknown.empty()) return {};
+  // toml++ keeps keys sorted by name; users read files by line.
+  std::stable_sort(unknown.begin(), unknown.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Error> all;
+  for (auto& u : unknown) all.push_back(std::move(u.second));
+  return unexpected(combine_problems(all));
 }
 
 Unexpected<Error> TableReader::type_error(std::string_view key, const char* expected) const {

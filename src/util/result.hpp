@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <utility>
 #include <variant>
+#include <vector>
 
 #include <fmt/core.h>
 
@@ -28,6 +29,7 @@ struct Error {
   std::string message;  // complete sentence for the user, includes the fix
   int err = 0;          // errno, 0 when not from a syscall
   std::string context;  // path, group, file:line, ... (may be empty)
+  int problems = 1;     // > 1 when the message lists several (combine_problems)
 
   // "context: message (strerror)" as shown to users.
   std::string describe() const;
@@ -102,6 +104,11 @@ class [[nodiscard]] Result<void> {
 };
 
 using Status = Result<void>;
+
+// Several independent problems as one error of the first one's kind: the
+// message is "N problems:" and one described problem per indented line, so
+// a user fixes them all in one round. One problem is returned unchanged.
+Error combine_problems(const std::vector<Error>& all);
 
 // Prefixes more context to an error travelling up ("cgroup cg_0: ...").
 inline Error with_context(Error e, const std::string& outer) {

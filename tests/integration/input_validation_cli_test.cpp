@@ -158,5 +158,33 @@ TEST(InputValidationCli, UnknownSubcommandsSuggestTheNearest) {
   expect_refused({{"kernel", "bulid"}, {"did you mean 'build'?"}});
 }
 
+// The last-resort handler (item 1): an exception that escapes every layer
+// after workers started (injected: an allocation cannot be made to fail at
+// that point on demand) ends in a clear message and exit 3 (out of memory)
+// or 2 (a value that got past validation), after the run tree and its
+// workers were torn down: a tree left behind would still hold them.
+TEST(InputValidationCli, EscapedExceptionAfterStartTearsDownAndExplains) {
+  struct Fault {
+    const char* spec;
+    int exit_code;
+    const char* words;
+  };
+  for (const Fault& f : {Fault{"workers_started:bad_alloc", 3, "unexpected out of memory"},
+                         Fault{"workers_started:logic_error", 2, "unexpected invalid value"}}) {
+    SCOPED_TRACE(f.spec);
+    const auto trees_before = dead_run_trees();
+    LeakChecker leaks;
+    ::setenv("KTSTR_INJECT_FAULT", f.spec, 1);
+    const CliResult r = run_ktstr({"run", "steady", "--duration", "2s", "--confirm", "0"});
+    ::unsetenv("KTSTR_INJECT_FAULT");
+    EXPECT_EQ(r.exit_code, f.exit_code) << r.err << r.out;
+    EXPECT_NE(r.err.find(f.words), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("the run was torn down"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("terminate called"), std::string::npos) << r.err;
+    EXPECT_EQ(leaks.check(), "");
+    EXPECT_EQ(dead_run_trees(), trees_before);
+  }
+}
+
 }  // namespace
 }  // namespace ktstr::testing

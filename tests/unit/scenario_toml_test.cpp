@@ -78,6 +78,34 @@ TEST(ScenarioToml, UnknownKeysNameTheLineAndSuggest) {
             "t.toml:5: unknown op 'swap_cpuset'; did you mean 'swap_cpusets'? (ops: add");
 }
 
+// Every section is read even after one failed, so a file with several
+// mistakes reports them all, in line order, in one round (issue 17 item 2).
+TEST(ScenarioToml, EveryStructuralProblemOfAFileAtOnce) {
+  auto s = parse_scenario_toml(
+      "name = \"x\"\nzeta = 1\nalpha = 2\n[[cgroup]]\nname = \"a\"\n"
+      "work = [{ type = \"spin_wait\", workers = 0 }, { type = \"spin_wait\", nice = 99 }]\n"
+      "[[cgroup]]\nname = \"b\"\ncpuset = \"zz\"\n[checks]\nmax_gap = 1\n",
+      "t.toml");
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().problems, 6);
+  const std::string m = s.error().describe();
+  EXPECT_EQ(m.substr(0, m.find('\n')), "6 problems:");
+  const std::vector<std::string> in_order = {"t.toml:2: unknown key 'zeta'",
+                                             "t.toml:3: unknown key 'alpha'",
+                                             "t.toml:6: workers must be in 1..4096, got 0",
+                                             "t.toml:6: nice",
+                                             "t.toml:9: cpuset: 'zz'",
+                                             "t.toml:11: unknown key 'max_gap'"};
+  size_t at = 0;
+  for (const auto& part : in_order) {
+    const size_t found = m.find("\n  " + part, at);
+    ASSERT_NE(found, std::string::npos) << part << "\n" << m;
+    at = found + 1;
+  }
+  // One problem stays a plain error, as before.
+  EXPECT_EQ(parse_scenario_toml("name = \"x\"\nzeta = 1\n", "t.toml").error().problems, 1);
+}
+
 TEST(ScenarioToml, WrongTypesAndBadDurations) {
   EXPECT_EQ(error_of("name = \"x\"\nduration = 3\n"),
             "t.toml:2: key 'duration' in the scenario file must be a duration string such as "

@@ -211,6 +211,8 @@ Result<AbRun> run_ab(const AbOptions& o) {
       doc = run;
     }
     out.interrupted = run.interrupted || interrupted();
+    out.slots.push_back({side.letter[0], round, run.started_at, run.duration_ms, run.host.kernel,
+                         run.host.scheduler});
     merge_slot(is_a ? out.a : out.b, is_a ? out.a_doc : out.b_doc, std::move(run), std::move(doc),
                round);
   }

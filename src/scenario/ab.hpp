@@ -61,7 +61,7 @@ Result<EngineSettings> side_engine(const EngineSettings& base, const std::string
 struct AbSlot {
   char side = 'A';
   size_t round = 0;        // 0-based
-  std::string started_at;  // UTC, ISO 8601, from the slot's run document
+  std::string started_at;  // UTC, ISO 8601, the host's clock when the slot began
   double duration_ms = 0;
   std::string kernel;     // host.kernel of the slot's document
   std::string scheduler;  // host.scheduler ("eevdf", "sched_ext:simple")

@@ -45,9 +45,19 @@ std::string render_ab_text(const scenario::AbRun& run, const CompareReport& r) {
 }
 
 nlohmann::json ab_to_json(const scenario::AbRun& run, const CompareReport& r) {
+  nlohmann::json slots = nlohmann::json::array();
+  for (const auto& s : run.slots) {
+    slots.push_back({{"side", std::string(1, s.side)},
+                     {"round", s.round},
+                     {"started_at", s.started_at},
+                     {"duration_ms", s.duration_ms},
+                     {"kernel", s.kernel},
+                     {"scheduler", s.scheduler}});
+  }
   return {{"schema_version", 1},
           {"schedule", run.schedule},
           {"rounds", run.schedule.size() / 2},
+          {"slots", std::move(slots)},
           {"interrupted", run.interrupted},
           {"a", {{"label", run.a_label}, {"document", run.a_doc}}},
           {"b", {{"label", run.b_label}, {"document", run.b_doc}}},

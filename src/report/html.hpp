@@ -27,6 +27,20 @@ inline constexpr double kLatencyPercentiles[] = {0,  25,   50,   75,    90,   95
 // statistics table. Golden-tested.
 nlohmann::json build_html_view(const scenario::RunResult& run);
 
+// Host noise in the view (sched/noise.hpp). Per scenario: level, the
+// "host noise: ..." summary, the measures (null when not measured), the
+// checks noise made inconclusive, and the band [from_s, to_s] it covers on
+// the timeline (seconds since the scenario started); null when nothing was
+// measured. The VM's vCPU dilation is a whole-run measure (run.noise).
+nlohmann::json scenario_noise_view(const scenario::ScenarioResult& s);
+// Per run: one category per scenario that measured noise plus "whole run",
+// bar series of each measure in % (outside load of the measured CPUs; PSI,
+// steal and harness run delay of wall time; dilation - 1) and the bounds
+// that make noise high as "bound" series; null when nothing was measured.
+nlohmann::json run_noise_view(const scenario::RunResult& run);
+// The scenario is inconclusive because a failed timing check met high noise.
+bool verdict_downgraded_by_noise(const scenario::ScenarioResult& s);
+
 std::string render_html(const scenario::RunResult& run);
 
 // JSON text safe inside a <script> element: '<', '>' and '&' become

@@ -236,6 +236,7 @@ json scenario_view(const scenario::RunResult& run, const ScenarioResult& s, size
           {"timeline", timeline_view(s)},
           {"migrations", migrations_view(s)},
           {"table", stats_table(s)},
+          {"noise", scenario_noise_view(s)},
           {"warnings", s.warnings}};
 }
 
@@ -257,6 +258,7 @@ json failures_view(const scenario::RunResult& run) {
     out.push_back({{"scenario", testcase_name(run, s)},
                    {"verdict", to_string(s.verdict)},
                    {"reason", s.reason},
+                   {"noise_downgraded", verdict_downgraded_by_noise(s)},
                    {"evidence", std::move(evidence)}});
   }
   return out;
@@ -283,6 +285,7 @@ json build_html_view(const scenario::RunResult& run) {
           {"host", run.host},
           {"counts", counts},
           {"failures", failures_view(run)},
+          {"noise", run_noise_view(run)},
           {"scenarios", std::move(scenarios)}};
 }
 

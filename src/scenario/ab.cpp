@@ -9,6 +9,7 @@
 #include "scenario/fingerprint.hpp"
 #include "scenario/fingerprint_vm.hpp"
 #include "scenario/interrupt.hpp"
+#include "vm/kernel_store.hpp"
 #include "vm/vm_outcome.hpp"
 
 namespace ktstr::scenario {
@@ -199,6 +200,8 @@ Result<AbRun> run_ab(const AbOptions& o) {
       o.slot_started(
           fmt::format("round {}/{}: {} ({})", round + 1, o.rounds, side.letter, side.label));
     }
+    // The host's clock: a guest's wall clock is its own.
+    const std::string started_at = vm::utc_now_iso();
     RunResult run;
     nlohmann::json doc;
     if (o.vm.vm) {
@@ -211,6 +214,8 @@ Result<AbRun> run_ab(const AbOptions& o) {
       doc = run;
     }
     out.interrupted = run.interrupted || interrupted();
+    out.slots.push_back(
+        {side.letter[0], round, started_at, run.duration_ms, run.host.kernel, run.host.scheduler});
     merge_slot(is_a ? out.a : out.b, is_a ? out.a_doc : out.b_doc, std::move(run), std::move(doc),
                round);
   }

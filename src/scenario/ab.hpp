@@ -56,8 +56,20 @@ std::string ab_schedule(size_t rounds);
 Result<EngineSettings> side_engine(const EngineSettings& base, const std::string& args,
                                    const std::string& side);
 
+// One slot as it ran, in schedule order: which side, which round, and what
+// the run saw (VM mode: the guest's kernel and scheduler).
+struct AbSlot {
+  char side = 'A';
+  size_t round = 0;        // 0-based
+  std::string started_at;  // UTC, ISO 8601, the host's clock when the slot began
+  double duration_ms = 0;
+  std::string kernel;     // host.kernel of the slot's document
+  std::string scheduler;  // host.scheduler ("eevdf", "sched_ext:simple")
+};
+
 struct AbRun {
   std::string schedule;          // "ABBAABBA"
+  std::vector<AbSlot> slots;     // the slots that ran, in order
   std::string a_label, b_label;  // what each side ran, for the report
   RunResult a, b;                // merged slots
   nlohmann::json a_doc, b_doc;   // the documents (VM: with the `vm` section of the first slot)

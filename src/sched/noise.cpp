@@ -134,14 +134,17 @@ NoiseReport noise_between(const NoiseSnapshot& a, const NoiseSnapshot& b, const 
   return n;
 }
 
+double outside_load_bound(size_t cpus) {
+  return std::max(kNoiseBounds.outside_load_min_cpus,
+                  kNoiseBounds.outside_load_fraction * static_cast<double>(cpus));
+}
+
 void classify_noise(NoiseReport& n) {
   const auto& k = kNoiseBounds;
   std::vector<std::string> over;
-  if (n.outside_load_cpus && n.cpus > 0 &&
-      *n.outside_load_cpus / static_cast<double>(n.cpus) > k.outside_load_fraction) {
-    over.push_back(fmt::format(
-        "outside load {:.2f} of {} CPUs ({:.0f}% > {:.0f}%)", *n.outside_load_cpus, n.cpus,
-        100 * *n.outside_load_cpus / static_cast<double>(n.cpus), 100 * k.outside_load_fraction));
+  if (n.outside_load_cpus && n.cpus > 0 && *n.outside_load_cpus > outside_load_bound(n.cpus)) {
+    over.push_back(fmt::format("outside load {:.2f} CPU > {:.2f} ({} CPUs)", *n.outside_load_cpus,
+                               outside_load_bound(n.cpus), n.cpus));
   }
   if (n.steal_pct && *n.steal_pct > k.steal_pct) {
     over.push_back(fmt::format("steal {:.0f}% > {:.0f}%", *n.steal_pct, k.steal_pct));

@@ -92,13 +92,20 @@ struct NoiseReport {
 // `cpus` empty = every CPU in the snapshots. Classifies the result.
 NoiseReport noise_between(const NoiseSnapshot& start, const NoiseSnapshot& end, const CpuSet& cpus);
 
-// The bounds above which noise is "high" (docs/scenarios.md has the
-// measurements they come from). A measure at or below every bound is low.
+// The bounds above which noise is "high" (docs/scenarios.md "Noise and
+// inconclusive verdicts" has the reasoning and the measurements). Outside
+// load is high above max(outside_load_min_cpus, outside_load_fraction x
+// cpus): 0.15 CPU concentrated on one CPU can move one worker's off-CPU
+// share by the default 15-point spread limit; on many CPUs the same load is
+// spread thinner. A measure at or below every bound is low.
 struct NoiseBounds {
-  double outside_load_fraction = 0.25;  // outside_load_cpus / cpus
-  double steal_pct = 10;
+  double outside_load_min_cpus = 0.15;
+  double outside_load_fraction = 0.10;
+  double steal_pct = 5;
   double vcpu_dilation = 1.5;
 };
+// The outside-load bound for `cpus` measured CPUs, in CPUs.
+double outside_load_bound(size_t cpus);
 inline constexpr NoiseBounds kNoiseBounds{};
 
 // Sets level and why from the measures and kNoiseBounds.
@@ -106,7 +113,7 @@ void classify_noise(NoiseReport& n);
 // "PSI some 23%, steal 0%, outside load 0.41 CPU" (the measures present).
 std::string describe_noise(const NoiseReport& n);
 // The measures over their bound, plus PSI when present: what a check that
-// became inconclusive cites ("outside load 0.90 of 2 CPUs (45% > 25%), PSI some 41%").
+// became inconclusive cites ("outside load 0.90 CPU > 0.20 (2 CPUs), PSI some 41%").
 std::string noise_evidence(const NoiseReport& n);
 // "high — <noise_evidence>", "low (<describe_noise>)" or "unknown (...)".
 std::string noise_summary(const NoiseReport& n);

@@ -15,9 +15,11 @@ uint64_t default_memory_mib(int cpus, uint64_t initramfs_bytes, int nodes) {
 std::string kernel_cmdline(const std::string& extra) {
   // quiet + the i8042/watchdog switches cut boot time under TCG; panic=-1
   // with QEMU's -no-reboot turns a guest panic into a QEMU exit.
+  // no_timer_check: under TCG on a loaded host the IO-APIC timer probe can
+  // miss its ticks and panic ("IO-APIC + timer doesn't work").
   std::string line =
       "console=ttyS0 quiet mitigations=off tsc=reliable i8042.noaux i8042.nokbd i8042.nopnp "
-      "random.trust_cpu=on nowatchdog panic=-1";
+      "random.trust_cpu=on nowatchdog no_timer_check panic=-1";
   if (!extra.empty()) line += " " + extra;
   return line;
 }

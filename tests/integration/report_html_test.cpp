@@ -167,5 +167,21 @@ TEST_F(ReportHtmlBrowser, RunWithRepeatsAndNoRawReports) {
   EXPECT_EQ(render_status(o.out), "ok:25 charts, 0 errors");
 }
 
+// A busy host: the run's noise chart draws beside every scenario's charts,
+// and the scenario noise made inconclusive says so (16 = 1 noise chart + 5
+// per scenario x 3).
+TEST_F(ReportHtmlBrowser, NoisyRunDrawsTheNoiseChartAndMarksTheDowngrade) {
+  const std::string page = write_report("run_noisy.json");
+  auto args = browser("noisy");
+  args.push_back("--dump-dom");
+  args.push_back("file://" + page);
+  const Output o = run_with_deadline(args, 60000);
+  EXPECT_EQ(render_status(o.out), "ok:16 charts, 0 errors");
+  EXPECT_NE(o.out.find("<h4>Host noise by scenario</h4>"), std::string::npos);
+  EXPECT_NE(o.out.find("host noise over the run: high"), std::string::npos);
+  EXPECT_NE(o.out.find("inconclusive because of host noise: max_spread_pct failed"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace ktstr::report

@@ -18,7 +18,7 @@ CheckResult failed(const char* name, const char* detail) {
 sched::NoiseReport noise(const char* level) {
   sched::NoiseReport n;
   n.level = level;
-  n.why = "outside load 0.90 of 2 CPUs (45% > 25%)";
+  n.why = "outside load 0.90 CPU > 0.20 (2 CPUs)";
   n.psi_some_pct = 41;
   n.outside_load_cpus = 0.9;
   return n;
@@ -32,7 +32,7 @@ TEST(CheckNoise, FailedTimingCheckUnderHighNoiseIsInconclusive) {
   EXPECT_TRUE(checks[0].noise_inconclusive);
   EXPECT_EQ(checks[0].detail,
             "cgroup cg_0: off-CPU spread 33% > 15% — inconclusive: host noise high (outside load "
-            "0.90 of 2 CPUs (45% > 25%), PSI some 41%)");
+            "0.90 CPU > 0.20 (2 CPUs), PSI some 41%)");
   EXPECT_EQ(fold_verdict(checks), Verdict::kInconclusive);
 }
 

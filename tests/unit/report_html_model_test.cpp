@@ -3,6 +3,8 @@
 // tests/integration/report_html_test.cpp.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "report/assets.hpp"
 #include "report/html.hpp"
 #include "report_golden.hpp"
@@ -79,6 +81,84 @@ TEST(ReportHtml, ViewContents) {
   EXPECT_TRUE(steady["latency_by_work_type"].is_null());
   EXPECT_EQ(steady["migrations"]["per"], "cgroup");
   EXPECT_TRUE(v["scenarios"][2]["timeline"].is_null());  // skipped: nothing ran
+}
+
+TEST(ReportHtml, GoldenNoisyView) {
+  testing::expect_golden("run_noisy.html_view.json",
+                         build_html_view(load_fixture("run_noisy.json")).dump(1) + "\n");
+}
+
+// A busy host (run_noisy.json: outside load 1.80 of 4 CPUs): the summary
+// line, the band on the timeline, the checks noise made inconclusive, which
+// scenario's verdict that changed, and the run's noise chart in %.
+TEST(ReportHtml, NoiseInTheView) {
+  const json v = build_html_view(load_fixture("run_noisy.json"));
+  ASSERT_EQ(v["scenarios"].size(), 3u);
+  const json& busy = v["scenarios"][0]["noise"];
+  EXPECT_EQ(busy["level"], "high");
+  EXPECT_EQ(busy["summary"],
+            "host noise: high — outside load 1.80 CPU > 0.40 (4 CPUs), PSI some 41%");
+  EXPECT_EQ(busy["downgraded_checks"], json::array({"max_spread_pct"}));
+  EXPECT_EQ(busy["verdict_downgraded"], true);
+  EXPECT_DOUBLE_EQ(busy["outside_load_cpus"].get<double>(), 1.8);
+  EXPECT_DOUBLE_EQ(busy["outside_load_bound_cpus"].get<double>(), 0.4);
+  EXPECT_TRUE(busy["vcpu_dilation"].is_null());
+  // Measured from setup until the "stop" event at 2085 ms, over 2100 ms.
+  EXPECT_DOUBLE_EQ(busy["band"]["to_s"].get<double>(), 2.085);
+  EXPECT_DOUBLE_EQ(busy["band"]["from_s"].get<double>(), 0.0);
+  // A starved worker still fails: its spread check is inconclusive, the
+  // scenario is not downgraded.
+  const json& frozen = v["scenarios"][1];
+  EXPECT_EQ(frozen["verdict"], "fail");
+  EXPECT_EQ(frozen["noise"]["downgraded_checks"], json::array({"max_spread_pct"}));
+  EXPECT_EQ(frozen["noise"]["verdict_downgraded"], false);
+  EXPECT_EQ(v["scenarios"][2]["noise"]["level"], "low");
+  EXPECT_EQ(v["scenarios"][2]["noise"]["summary"],
+            "host noise: low (PSI some 4%, steal 0.4%, outside load 0.05 CPU, harness run delay "
+            "3.2ms)");
+  ASSERT_EQ(v["failures"].size(), 2u);
+  EXPECT_EQ(v["failures"][0]["noise_downgraded"], true);
+  EXPECT_EQ(v["failures"][1]["noise_downgraded"], false);
+
+  const json& chart = v["noise"];
+  ASSERT_EQ(chart["labels"].size(), 4u);
+  EXPECT_EQ(chart["labels"][3], "whole run");
+  EXPECT_EQ(chart["verdict_downgraded"], json::array({true, false, false, false}));
+  EXPECT_EQ(chart["run_summary"],
+            "host noise over the run: high — outside load 1.80 CPU > 0.40 (4 CPUs), PSI some 41%");
+  std::map<std::string, json> series;
+  for (const auto& s : chart["series"]) series[s["name"].get<std::string>()] = s;
+  EXPECT_DOUBLE_EQ(series["outside load (% of CPUs)"]["values"][0].get<double>(), 45.0);
+  EXPECT_DOUBLE_EQ(series["outside load (% of CPUs)"]["values"][2].get<double>(), 1.25);
+  EXPECT_DOUBLE_EQ(series["outside-load bound"]["values"][0].get<double>(), 10.0);
+  EXPECT_EQ(series["outside-load bound"]["kind"], "bound");
+  EXPECT_DOUBLE_EQ(series["steal bound"]["values"][1].get<double>(), 5.0);
+  EXPECT_DOUBLE_EQ(series["PSI some %"]["values"][0].get<double>(), 41.3);
+  EXPECT_NEAR(series["harness run delay (% of wall)"]["values"][0].get<double>(), 100 * 3.2 / 2100,
+              1e-12);
+  EXPECT_EQ(series.count("vCPU dilation - 1 (%)"), 0u);  // not a VM run
+}
+
+// VM mode: the host's vCPU dilation is a whole-run measure; it appears as
+// its own series with its bound, on the "whole run" category only.
+TEST(ReportHtml, NoiseChartShowsVcpuDilation) {
+  auto run = load_fixture("run_noisy.json");
+  run.noise.vcpu_dilation = 1.8;
+  const json chart = run_noise_view(run);
+  std::map<std::string, json> series;
+  for (const auto& s : chart["series"]) series[s["name"].get<std::string>()] = s;
+  ASSERT_EQ(series.count("vCPU dilation - 1 (%)"), 1u);
+  const json& d = series["vCPU dilation - 1 (%)"]["values"];
+  EXPECT_TRUE(d[0].is_null());
+  EXPECT_NEAR(d[3].get<double>(), 80.0, 1e-9);
+  EXPECT_DOUBLE_EQ(series["dilation bound"]["values"][3].get<double>(), 50.0);
+}
+
+// Documents without noise (written before it existed) draw no noise.
+TEST(ReportHtml, NoNoiseMeasuredNoNoiseView) {
+  const json v = build_html_view(load_fixture("run_mixed.json"));
+  EXPECT_TRUE(v["noise"].is_null());
+  EXPECT_TRUE(v["scenarios"][0]["noise"].is_null());
 }
 
 TEST(ReportHtml, ScriptSafeJson) {

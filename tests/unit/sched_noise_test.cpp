@@ -91,9 +91,9 @@ TEST(NoiseBetween, OutsideLoadIsBusyTimeMinusTheRunsOwn) {
   EXPECT_NEAR(*n.psi_full_pct, 0.0, 1e-9);
   EXPECT_NEAR(*n.harness_run_delay_ms, 60.0, 1e-9);
   EXPECT_EQ(n.level, "high");
-  EXPECT_EQ(n.why, "outside load 0.90 of 2 CPUs (45% > 25%)");
-  EXPECT_EQ(noise_evidence(n), "outside load 0.90 of 2 CPUs (45% > 25%), PSI some 41%");
-  EXPECT_EQ(noise_summary(n), "high — outside load 0.90 of 2 CPUs (45% > 25%), PSI some 41%");
+  EXPECT_EQ(n.why, "outside load 0.90 CPU > 0.20 (2 CPUs)");
+  EXPECT_EQ(noise_evidence(n), "outside load 0.90 CPU > 0.20 (2 CPUs), PSI some 41%");
+  EXPECT_EQ(noise_summary(n), "high — outside load 0.90 CPU > 0.20 (2 CPUs), PSI some 41%");
 }
 
 TEST(NoiseBetween, OnlyTheRunsCpusCount) {
@@ -118,7 +118,7 @@ TEST(NoiseBetween, StealOverItsBoundIsHigh) {
   auto n = noise_between(a, b, {});
   EXPECT_NEAR(*n.steal_pct, 20.0, 1e-9);
   EXPECT_EQ(n.level, "high");
-  EXPECT_EQ(n.why, "steal 20% > 10%");
+  EXPECT_EQ(n.why, "steal 20% > 5%");
 }
 
 TEST(NoiseBetween, MissingCountersAreNullWithAReason) {

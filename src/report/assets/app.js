@@ -187,10 +187,32 @@
       ctx.restore();
     }}};
   }
-  function timelineChart(parent, tl) {
+  // The interval the scenario's host noise was measured over, shaded red when
+  // it was high (green when low), with the level and its reason.
+  function noiseBandPlugin(noise) {
+    return {hooks: {drawClear: function (u) {
+      var b = noise.band;
+      var x0 = Math.max(u.bbox.left, u.valToPos(b.from_s, "x", true));
+      var x1 = Math.min(u.bbox.left + u.bbox.width, u.valToPos(b.to_s, "x", true));
+      if (!(x1 > x0)) return;
+      var ctx = u.ctx;
+      ctx.save();
+      ctx.fillStyle = noise.level === "high" ? "rgba(197, 34, 31, 0.12)" : "rgba(30, 142, 62, 0.06)";
+      ctx.fillRect(x0, u.bbox.top, x1 - x0, u.bbox.height);
+      ctx.fillStyle = noise.level === "high" ? "#c5221f" : "#1e8e3e";
+      ctx.font = Math.round(10 * devicePixelRatio) + "px sans-serif";
+      ctx.textBaseline = "bottom";
+      var text = "host noise " + noise.level + (noise.why ? ": " + noise.why : "");
+      if (text.length > 90) text = text.slice(0, 88) + "...";
+      ctx.fillText(text, x0 + 4 * devicePixelRatio, u.bbox.top + u.bbox.height - 4 * devicePixelRatio);
+      ctx.restore();
+    }}};
+  }
+  function timelineChart(parent, tl, noise) {
     if (!tl) return;
     addChart(parent, "Iterations over time",
-             "cumulative iterations per cgroup at each timeline event; dashed = step, dotted = op",
+             "cumulative iterations per cgroup at each timeline event; dashed = step, dotted = op" +
+                 (noise ? "; shaded = host noise measured (" + noise.level + ")" : ""),
              function (w) {
                var series = [{label: "t (s)"}];
                var data = [tl.t_s];
@@ -204,7 +226,9 @@
                  opts: {width: w, height: 280, scales: {x: {time: false}},
                         axes: [{label: "seconds since scenario start"},
                                {label: "iterations", size: 80}],
-                        series: series, plugins: [markerPlugin(tl.markers)]},
+                        series: series,
+                        plugins: noise ? [noiseBandPlugin(noise), markerPlugin(tl.markers)]
+                                       : [markerPlugin(tl.markers)]},
                  data: data,
                };
              });
@@ -272,6 +296,9 @@
       var h = el("h3", null, f.scenario + " ");
       h.appendChild(badge(f.verdict));
       item.appendChild(h);
+      if (f.noise_downgraded) {
+        item.appendChild(el("p", "noise-downgraded", "inconclusive because of host noise"));
+      }
       if (f.reason) item.appendChild(el("p", "reason", f.reason));
       var ul = el("ul");
       f.evidence.forEach(function (line) { ul.appendChild(el("li", null, line)); });
@@ -279,6 +306,46 @@
       box.appendChild(item);
     });
     app.appendChild(box);
+  }
+
+  function noiseLine(parent, noise) {
+    if (!noise) return;
+    parent.appendChild(el("p", "noise noise-" + noise.level, noise.summary));
+    if (noise.verdict_downgraded) {
+      parent.appendChild(el("p", "noise-downgraded",
+                            "inconclusive because of host noise: " +
+                                noise.downgraded_checks.join(", ") +
+                                " failed while the host was busy (rerun on a quiet machine, " +
+                                "or --ignore-noise to count it as a failure)"));
+    }
+  }
+
+  function noiseChart(app, noise) {
+    if (!noise) return;
+    var box = el("section", "noise-run");
+    box.appendChild(el("h2", null, "Host noise"));
+    if (noise.run_summary) box.appendChild(el("p", "noise noise-" + noise.run_level, noise.run_summary));
+    var grid = el("div", "grid");
+    box.appendChild(grid);
+    app.appendChild(box);
+    var labels = noise.labels.map(function (l, i) {
+      return noise.verdict_downgraded[i] ? l + " *" : l;
+    });
+    addChart(grid, "Host noise by scenario",
+             "each measure in % of wall time (outside load: of the measured CPUs), scenarios in " +
+                 "run order; dashed: the bounds above which noise is high; * = inconclusive " +
+                 "because of noise",
+             function (w) {
+               var list = noise.series.map(function (s, i) {
+                 var bound = s.kind === "bound";
+                 return {series: {label: s.name, stroke: color(i), width: bound ? 1 : 2,
+                                  dash: bound ? [6, 4] : undefined, spanGaps: false,
+                                  points: {show: true, size: bound ? 4 : 7},
+                                  value: function (u, v) { return fmt(v); }},
+                         values: s.values};
+               });
+               return barChart(w, labels, list, "%");
+             });
   }
 
   function scenario(app, sc) {
@@ -290,6 +357,7 @@
     var meta = [sc.category, fmt(sc.duration_ms / 1000) + " s", sc.description].filter(Boolean);
     sec.appendChild(el("p", "meta", meta.join(" · ")));
     if (sc.reason) sec.appendChild(el("p", "reason", sc.reason));
+    noiseLine(sec, sc.noise);
     if (sc.checks.length) {
       var ul = el("ul", "checks");
       sc.checks.forEach(function (c) {
@@ -319,7 +387,7 @@
     cgroupCharts(grid, sc);
     latencyChart(grid, "Wake latency by cgroup", sc.latency_by_cgroup);
     latencyChart(grid, "Wake latency by work type", sc.latency_by_work_type);
-    timelineChart(grid, sc.timeline);
+    timelineChart(grid, sc.timeline, sc.noise);
     migrationChart(grid, sc.migrations);
     if (sc.table.rows.length) sec.appendChild(table(sc.table.columns, sc.table.rows));
     sc.warnings.forEach(function (w) { sec.appendChild(el("p", "warning", "warning: " + w)); });
@@ -334,6 +402,7 @@
       document.title = view.title;
       header(app, view);
       failures(app, view);
+      noiseChart(app, view.noise);
       view.scenarios.forEach(function (sc) { scenario(app, sc); });
     } catch (e) {
       errors.push("report: " + (e && e.message ? e.message : e));

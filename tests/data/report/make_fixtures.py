@@ -276,7 +276,7 @@ def noisy():
     """A busy host: a spread failure made inconclusive by the noise, a
     starvation that still fails beside one, and a quiet pass."""
     rng = random.Random(9)
-    why = "outside load 1.80 of 4 CPUs (45% > 25%)"
+    why = "outside load 1.80 CPU > 0.40 (4 CPUs)"
     busy = noise("high", 41.3, 1.8, why)
     under = f" \u2014 inconclusive: host noise high ({why}, PSI some 41%)"
     spread = steady(rng, spread=33.0)

@@ -6,13 +6,16 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
+#include "gauntlet/job_process.hpp"
 #include "gauntlet/plan.hpp"
 #include "gauntlet/run.hpp"
 #include "util/exit_codes.hpp"
@@ -177,6 +180,30 @@ TEST_F(GauntletRunTest, ASignalStopsEveryRunningJobAndStartsNoMore) {
   EXPECT_EQ(pids("terminated"), started);
   for (int pid : started) EXPECT_NE(::kill(pid, 0), 0) << pid << " still there";
   EXPECT_THAT(render_run_text(p, run), HasSubstr("1 not run (interrupted)"));
+}
+
+// Each job runs `ktstr run --vm --topology PRESET`: the host-side checks
+// take the preset's shape (a one-node preset cannot run a NUMA scenario).
+TEST(GauntletJobCommand, RunVmTakesAPresetName) {
+  auto run = [](const std::string& args) {
+    std::string out;
+    FILE* p = ::popen((std::string(KTSTR_BINARY) + " " + args + " 2>&1").c_str(), "r");
+    if (p == nullptr) return std::pair{-1, out};
+    char buf[4096];
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+    const int st = ::pclose(p);
+    return std::pair{WIFEXITED(st) ? WEXITSTATUS(st) : -1, out};
+  };
+  const Job j{"steady", "steady", "4cpu-2llc-2n-nosmt", "eevdf", "auto", 4, 1000, 0};
+  auto argv = job_argv(KTSTR_BINARY, j, "1s", "/dev/null");
+  EXPECT_EQ(argv,
+            (std::vector<std::string>{KTSTR_BINARY, "run", "steady", "--vm", "--topology",
+                                      "4cpu-2llc-2n-nosmt", "--scheduler", "eevdf", "--kernel",
+                                      "auto", "--duration", "1s", "--json", "/dev/null"}));
+  auto [code, out] = run("run steady --vm --topology 4cpu-2llc-2n-nosmt --dry-run");
+  EXPECT_EQ(code, 0) << out;
+  std::tie(code, out) = run("run cgroup_cpuset_numa --vm --topology 4cpu-1llc-nosmt --dry-run");
+  EXPECT_THAT(out, HasSubstr("needs more than one NUMA node")) << out;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "util/clock.hpp"
@@ -19,7 +20,8 @@ std::string str(const nlohmann::json& doc, const char* key) {
                                                                       : std::string();
 }
 
-// The child's last stderr lines that say something ("ktstr: " dropped).
+// The child's last stderr lines that say something: "ktstr: " dropped, the
+// VM summary line ("VM: tcg ...", printed twice on failure) and repeats too.
 std::string stderr_tail(const std::string& path) {
   auto text = read_input_file(path, kStderrMaxBytes, "job log");
   if (!text) return {};
@@ -31,7 +33,9 @@ std::string stderr_tail(const std::string& path) {
     std::string line = text->substr(pos, nl - pos);
     pos = nl + 1;
     if (line.rfind("ktstr: ", 0) == 0) line.erase(0, 7);
-    if (!line.empty()) lines.push_back(std::move(line));
+    if (line.empty() || line.rfind("VM: ", 0) == 0) continue;
+    if (std::find(lines.begin(), lines.end(), line) == lines.end())
+      lines.push_back(std::move(line));
   }
   const size_t from = lines.size() > kStderrTailLines ? lines.size() - kStderrTailLines : 0;
   std::string out;

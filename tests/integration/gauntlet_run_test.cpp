@@ -182,6 +182,20 @@ TEST_F(GauntletRunTest, ASignalStopsEveryRunningJobAndStartsNoMore) {
   EXPECT_THAT(render_run_text(p, run), HasSubstr("1 not run (interrupted)"));
 }
 
+TEST(GauntletJobCommand, ReasonSaysWhatFailed) {
+  EXPECT_EQ(reason_from_document(nlohmann::json::parse(
+                R"({"vm": {"verdict": "error", "reason": "VM timed out after 180000 ms"},
+                    "scenarios": [{"name": "steady", "verdict": "pass"}]})")),
+            "VM error: VM timed out after 180000 ms");
+  EXPECT_EQ(reason_from_document(nlohmann::json::parse(
+                R"({"vm": {"verdict": "pass", "reason": ""},
+                    "scenarios": [{"name": "a", "verdict": "pass"},
+                                  {"name": "b", "verdict": "inconclusive", "reason": "noisy"},
+                                  {"name": "c", "verdict": "fail"}]})")),
+            "b: inconclusive: noisy\nc: fail");
+  EXPECT_EQ(reason_from_document(nullptr), "");
+}
+
 // Each job runs `ktstr run --vm --topology PRESET`: the host-side checks
 // take the preset's shape (a one-node preset cannot run a NUMA scenario).
 TEST(GauntletJobCommand, RunVmTakesAPresetName) {

@@ -129,8 +129,10 @@ void Runner::start_ready() {
 void Runner::finish(JobOutcome o) {
   const Job& j = plan_.matrix.jobs[o.job];
   if (o.exit_code != kExitPass) ++failed_;
-  done_wall_ms_ += o.wall_ms;
-  done_est_ms_ += static_cast<double>(shown_estimate_ms(plan_, o.job));
+  if (o.wall_ms > 0 && o.exit_code != kExitInterrupted) {  // a full run: it calibrates the ETA
+    done_wall_ms_ += o.wall_ms;
+    done_est_ms_ += static_cast<double>(shown_estimate_ms(plan_, o.job));
+  }
   if (o_.finished) o_.finished(j, o);
   done_[o.job] = std::move(o);
 }

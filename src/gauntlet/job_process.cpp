@@ -96,10 +96,6 @@ Result<JobChild> start_job(const std::string& ktstr, size_t index, const Job& j,
 
 std::string reason_from_document(const nlohmann::json& doc) {
   if (!doc.is_object()) return {};
-  const auto vm = doc.value("vm", nlohmann::json::object());
-  if (vm.is_object() && str(vm, "verdict") != "pass" && !str(vm, "reason").empty()) {
-    return "VM " + str(vm, "verdict") + ": " + str(vm, "reason");
-  }
   std::string out;
   const auto scenarios = doc.value("scenarios", nlohmann::json::array());
   for (const auto& s : scenarios) {
@@ -108,6 +104,12 @@ std::string reason_from_document(const nlohmann::json& doc) {
     if (!out.empty()) out += "\n";
     out += fmt::format("{}: {}", str(s, "name"), v);
     if (!str(s, "reason").empty()) out += ": " + str(s, "reason");
+  }
+  // The VM's own failure (timeout, panic, scheduler death) when no scenario
+  // says more; "command exited with status 1" only repeats a scenario's.
+  const auto vm = doc.value("vm", nlohmann::json::object());
+  if (out.empty() && vm.is_object() && str(vm, "verdict") != "pass" && !str(vm, "reason").empty()) {
+    out = "VM " + str(vm, "verdict") + ": " + str(vm, "reason");
   }
   return out;
 }

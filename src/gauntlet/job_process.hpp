@@ -39,9 +39,9 @@ Result<JobChild> start_job(const std::string& ktstr, size_t index, const Job& j,
 // why it did not pass. `stopping`: the gauntlet signalled it.
 JobOutcome collect_job(JobChild& c, const sys::ExitStatus& st, double wall_ms, bool stopping);
 
-// Why a run document did not pass: the VM's reason when the VM failed,
-// else each failed scenario with its reason ("steady: fail: ..."); empty
-// when nothing says.
+// Why a run document did not pass: each scenario that did not pass with its
+// reason ("steady: fail: ..."), else the VM's failure; empty when nothing
+// says.
 std::string reason_from_document(const nlohmann::json& doc);
 
 }  // namespace ktstr::gauntlet

@@ -1,6 +1,7 @@
 // `ktstr gauntlet`: every selected scenario on every preset, scheduler and
 // kernel. `--list` prints this shard's jobs with their estimated time;
-// otherwise they run one after another in VMs with one progress line.
+// otherwise they run in VMs, --jobs at once, with one progress line.
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <memory>
@@ -9,6 +10,8 @@
 
 #include "cli/command.hpp"
 #include "cli/option_rules.hpp"
+#include "gauntlet/host_model.hpp"
+#include "gauntlet/pack.hpp"
 #include "gauntlet/run.hpp"
 
 namespace ktstr::cli {
@@ -19,13 +22,19 @@ struct GauntletCli {
   int shard_total = 0;  // 0: not given
   bool list = false;
   bool json = false;
+  std::string jobs = "1";
 };
 
 void print_progress(const gauntlet::Progress& p) {
   static const bool tty = decorations_allowed(STDERR_FILENO);
-  const std::string line = gauntlet::render_progress(p);
+  std::string line = gauntlet::render_progress(p);
   if (tty) {
-    fmt::print(stderr, "\r\033[K{}{}", line, p.running ? "" : "\n");
+    // One terminal line: a wrapped one could not be redrawn in place.
+    winsize ws{};
+    if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 && line.size() >= ws.ws_col) {
+      line.resize(ws.ws_col - 1u);
+    }
+    fmt::print(stderr, "\r\033[K{}{}", line, p.final ? "\n" : "");
   } else {
     fmt::print(stderr, "ktstr: {}\n", line);
   }
@@ -35,6 +44,11 @@ int run_gauntlet(GauntletCli& c) {
   if (c.shard_total > 0) c.o.shard_total = c.shard_total;
   auto plan = gauntlet::plan_gauntlet(c.o, gauntlet::process_env());
   if (!plan) return report_error(plan.error());
+  auto jobs = gauntlet::parse_jobs_flag(c.jobs);
+  if (!jobs) return report_error(jobs.error());
+  const auto host = gauntlet::load_host_boot_model();
+  if (!host.warning.empty()) fmt::print(stderr, "ktstr: warning: {}\n", host.warning);
+  gauntlet::apply_host_boot_model(*plan, host);
   if (c.list) {
     if (c.json) {
       fmt::print("{}\n", gauntlet::plan_json(*plan).dump(2));
@@ -43,7 +57,19 @@ int run_gauntlet(GauntletCli& c) {
     }
     return kExitPass;
   }
-  auto run = gauntlet::run_plan(*plan, c.o.duration, print_progress);
+  gauntlet::RunOptions ro;
+  ro.duration = c.o.duration;
+  ro.max_jobs = *jobs;
+  ro.kvm = host.accel == "kvm";
+  ro.progress = print_progress;
+  ro.tick_ms = decorations_allowed(STDERR_FILENO) ? 1000 : 0;
+  ro.finished = [&host](const gauntlet::Job& j, const gauntlet::JobOutcome& o) {
+    if (auto st = gauntlet::record_job(host, j, o); !st) {
+      fmt::print(stderr, "ktstr: warning: boot-model cache not updated: {}\n",
+                 st.error().describe());
+    }
+  };
+  auto run = gauntlet::run_plan(*plan, ro);
   if (c.json) {
     fmt::print("{}\n", gauntlet::run_json(*plan, run).dump(2));
   } else {
@@ -82,6 +108,9 @@ void setup(CLI::App& app, Action& chosen) {
   cmd->add_option("--shard-total", c->shard_total,
                   "Shard count for a Kubernetes Indexed Job (index from JOB_COMPLETION_INDEX)")
       ->check(CLI::Range(1, 100000));
+  cmd->add_option("--jobs", c->jobs,
+                  "VMs at once, packed onto the host's CPUs: N or auto (as many as fit)")
+      ->capture_default_str();
   cmd->add_flag("--list", c->list, "Print the jobs with estimated times and exit");
   cmd->add_flag("--json", c->json, "Print JSON instead of text (the list or the results)");
   cmd->callback([c, &chosen] { chosen = [c] { return run_gauntlet(*c); }; });

@@ -36,6 +36,11 @@ struct GauntletPlan {
   ShardSpec shard;
   std::vector<size_t> mine;  // indices into matrix.jobs this shard runs
   uint64_t estimate_ms = 0;  // sum over `mine`
+  // This host's measured estimates by index into matrix.jobs (for --list
+  // and the ETA; gauntlet/boot_model.hpp); empty: not measured here, the
+  // fixed model's Job::estimate_ms, which --budget and --shard always use.
+  std::vector<uint64_t> host_estimate_ms;
+  size_t measured_samples = 0;  // finished jobs behind host_estimate_ms
   size_t scenario_count = 0, preset_count = 0;
 };
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "gauntlet/boot_model.hpp"
 #include "gauntlet/plan.hpp"
 
 namespace ktstr::gauntlet {
@@ -87,9 +88,9 @@ std::string render_plan_text(const GauntletPlan& p) {
                      "PRESET", wp, "SCHEDULER", wk, "KERNEL", "CPUS", "EST");
   for (size_t i : p.mine) {
     const auto& j = p.matrix.jobs[i];
-    out +=
-        fmt::format("{:>5}  {:<{}}  {:<{}}  {:<{}}  {:<10}  {:>4}  {:>9}\n", i + 1, j.scenario, ws,
-                    j.preset, wp, j.scheduler, wk, j.kernel, j.cpus, human_ms(j.estimate_ms));
+    out += fmt::format("{:>5}  {:<{}}  {:<{}}  {:<{}}  {:<10}  {:>4}  {:>9}\n", i + 1, j.scenario,
+                       ws, j.preset, wp, j.scheduler, wk, j.kernel, j.cpus,
+                       human_ms(shown_estimate_ms(p, i)));
   }
   if (!p.matrix.skipped.empty()) {
     out += "\nskipped (the preset cannot meet the scenario's requirements):\n";
@@ -98,7 +99,10 @@ std::string render_plan_text(const GauntletPlan& p) {
     }
   }
   out += fmt::format("\ntotal: {}, estimated {} one after another\n", plural(p.mine.size(), "job"),
-                     human_ms(p.estimate_ms));
+                     human_ms(shown_total_ms(p)));
+  out += p.measured_samples ? fmt::format("(from a boot-time model measured on this host: {})\n",
+                                          plural(p.measured_samples, "finished job"))
+                            : "(estimated, not yet measured on this host)\n";
   return out;
 }
 
@@ -115,6 +119,7 @@ nlohmann::json plan_json(const GauntletPlan& p) {
                     {"cpus", j.cpus},
                     {"duration_ms", j.duration_ms},
                     {"estimate_ms", j.estimate_ms}});
+    if (p.measured_samples) jobs.back()["host_estimate_ms"] = shown_estimate_ms(p, i);
   }
   auto skipped = nlohmann::json::array();
   for (const auto& s : p.matrix.skipped) {
@@ -128,6 +133,8 @@ nlohmann::json plan_json(const GauntletPlan& p) {
       {"shard",
        {{"index", p.shard.index + 1}, {"total", p.shard.total}, {"source", p.shard.source}}}};
   out["matrix"] = matrix_json(p);
+  out["host_model"] = {{"measured_samples", p.measured_samples},
+                       {"estimate_ms", shown_total_ms(p)}};
   if (p.budget) {
     out["budget"] = {{"budget_ms", p.budget_ms},
                      {"selected", p.budget->picked.size()},

@@ -4,6 +4,7 @@
 
 #include "scenario/catalogue.hpp"
 #include "scenario/requirements.hpp"
+#include "topology/presets.hpp"
 #include "topology/spec.hpp"
 
 namespace ktstr::scenario {
@@ -183,10 +184,11 @@ Status preflight_on_host(const std::vector<Scenario>& selected) {
   return preflight(selected, *t, "this machine");
 }
 
+// A preset name or a spec, as `--topology` takes it (topology/presets.hpp).
 Result<topo::Topology> vm_topology(const std::string& spec) {
-  auto parsed = topo::TopologySpec::parse(spec);
-  if (!parsed) return unexpected(with_context(parsed.error(), "--topology"));
-  return topo::Topology::synthetic(*parsed);
+  auto choice = topo::resolve_topology(spec);
+  if (!choice) return unexpected(choice.error());
+  return topo::Topology::synthetic(choice->spec);
 }
 
 Status preflight_for_vm(const RunFlags& f, const std::string& spec) {

@@ -82,35 +82,5 @@ INSTANTIATE_TEST_SUITE_P(Presets, VmPresetTest, ::testing::ValuesIn(bootable_pre
                            return n;
                          });
 
-// `ktstr gauntlet` runs its shard's jobs in VMs by preset name. Shard 2/2
-// of steady x 2 presets x {eevdf, scx_simple}: the split by estimate (the
-// two 4-vCPU jobs first, one per shard, then the 2-vCPU ones) gives it
-// both presets under scx_simple.
-TEST(VmGauntlet, RunsOneShardOfTheMatrix) {
-  KTSTR_REQUIRE_KERNEL(kernel, "sched-ext");
-  auto r = testing::run_cli(
-      "gauntlet steady --presets 2cpu-1llc-nosmt,4cpu-2llc-2n-nosmt --scheduler eevdf "
-      "--scheduler scx_simple --kernel sched-ext --duration 1s --shard 2/2 --json");
-  ASSERT_EQ(r.exit_code, 0) << r.out;
-  // Progress lines (stderr, unbuffered) come before the JSON document.
-  auto start = r.out.find("\n{");
-  ASSERT_NE(start, std::string::npos) << r.out;
-  auto doc = nlohmann::json::parse(r.out.substr(start + 1));
-  EXPECT_EQ(doc["total_jobs"], 4);
-  ASSERT_EQ(doc["jobs"].size(), 2u);
-  std::set<std::string> presets;
-  for (const auto& j : doc["jobs"]) {
-    EXPECT_EQ(j["scheduler"], "scx_simple");
-    presets.insert(j["preset"].get<std::string>());
-  }
-  EXPECT_EQ(presets.size(), 2u);
-  ASSERT_EQ(doc["results"].size(), 2u);
-  for (const auto& res : doc["results"]) {
-    EXPECT_EQ(res["verdict"], "pass") << res.dump();
-    EXPECT_GT(res["wall_ms"].get<double>(), 1000.0);
-  }
-  EXPECT_THAT(r.out, ::testing::HasSubstr("ktstr: [2/2] 2 done, 0 failed"));
-}
-
 }  // namespace
 }  // namespace ktstr::vm

@@ -31,6 +31,14 @@ std::string verdict_for(int code) {
   }
 }
 
+// The guest's verdict where the exit code cannot tell: flaky from
+// inconclusive (both 4), a skipped scenario from a pass (both 0).
+std::string refined_verdict(int code, const nlohmann::json& guest_doc) {
+  const std::string v = guest_doc.value("verdict", "");
+  if ((v == "flaky" && code == kExitInconclusive) || (v == "skip" && code == kExitPass)) return v;
+  return verdict_for(code);
+}
+
 // Lower is worse: fail, invalid, environment, inconclusive, pass.
 int severity(int code) {
   switch (code) {
@@ -75,8 +83,9 @@ JobOutcome run_job(const Job& j, const std::string& duration) {
     auto g = vm::guest_run_document(*r);
     out.exit_code = g.exit_code;
     if (g.exit_code != kExitPass) out.reason = g.text.empty() ? r->reason : g.text;
+    out.verdict = refined_verdict(out.exit_code, g.doc);
   }
-  out.verdict = verdict_for(out.exit_code);
+  if (out.verdict.empty()) out.verdict = verdict_for(out.exit_code);
   while (!out.reason.empty() && out.reason.back() == '\n') out.reason.pop_back();
   return out;
 }

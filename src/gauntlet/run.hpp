@@ -18,7 +18,7 @@ namespace ktstr::gauntlet {
 struct JobOutcome {
   size_t job = 0;       // index into plan.matrix.jobs
   int exit_code = 0;    // as `ktstr run --vm` would exit (docs/cli.md)
-  std::string verdict;  // "pass", "fail", "skip", "error", "inconclusive", "interrupted"
+  std::string verdict;  // "pass", "fail", "skip", "flaky", "error", "inconclusive", "interrupted"
   std::string reason;   // empty on pass
   double wall_ms = 0;
 };

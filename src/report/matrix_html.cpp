@@ -22,6 +22,7 @@ table.matrix { border-collapse: collapse; font-size: 13px; }
 table.matrix th, table.matrix td { border: 1px solid var(--line); padding: 3px 8px;
                                    white-space: nowrap; text-align: center; }
 table.matrix th.scenario { text-align: left; }
+table.matrix td { color: #fff; font-weight: 600; }
 table.matrix td a { color: #fff; text-decoration: none; display: block; font-weight: 600; }
 table.matrix td.v-absent { background: var(--bg); color: var(--muted); }
 .scroll { overflow-x: auto; }

@@ -12,7 +12,9 @@
 #include "cli/option_rules.hpp"
 #include "gauntlet/host_model.hpp"
 #include "gauntlet/pack.hpp"
+#include "gauntlet/rerun.hpp"
 #include "gauntlet/run.hpp"
+#include "report/matrix.hpp"
 
 namespace ktstr::cli {
 namespace {
@@ -23,6 +25,7 @@ struct GauntletCli {
   bool list = false;
   bool json = false;
   std::string jobs = "1";
+  std::string rerun_failed;  // a previous result document
 };
 
 void print_progress(const gauntlet::Progress& p) {
@@ -40,9 +43,29 @@ void print_progress(const gauntlet::Progress& p) {
   }
 }
 
+// --rerun-failed: the jobs of the document that did not pass, with the
+// --duration they ran with; nullopt (after saying so) when there are none.
+Result<std::optional<gauntlet::GauntletPlan>> rerun_plan(GauntletCli& c) {
+  auto r = gauntlet::plan_rerun(c.rerun_failed, c.o, gauntlet::process_env());
+  if (!r) return unexpected(r.error());
+  fmt::print(stderr, "ktstr: {}\n", gauntlet::render_rerun_line(*r));
+  c.o.duration = r->selection.options.duration;
+  if (r->selection.ids.empty()) return std::optional<gauntlet::GauntletPlan>();
+  return std::optional<gauntlet::GauntletPlan>(std::move(r->plan));
+}
+
 int run_gauntlet(GauntletCli& c) {
   if (c.shard_total > 0) c.o.shard_total = c.shard_total;
-  auto plan = gauntlet::plan_gauntlet(c.o, gauntlet::process_env());
+  Result<gauntlet::GauntletPlan> plan = gauntlet::GauntletPlan{};
+  if (c.rerun_failed.empty()) {
+    plan = gauntlet::plan_gauntlet(c.o, gauntlet::process_env());
+  } else if (auto rerun = rerun_plan(c); !rerun) {
+    return report_error(rerun.error());
+  } else if (!*rerun) {
+    return kExitPass;
+  } else {
+    plan = std::move(**rerun);
+  }
   if (!plan) return report_error(plan.error());
   auto jobs = gauntlet::parse_jobs_flag(c.jobs);
   if (!jobs) return report_error(jobs.error());
@@ -74,6 +97,9 @@ int run_gauntlet(GauntletCli& c) {
     fmt::print("{}\n", gauntlet::run_json(*plan, run).dump(2));
   } else {
     fmt::print("{}", gauntlet::render_run_text(*plan, run));
+    if (auto m = report::build_matrix(gauntlet::run_json(*plan, run), "gauntlet")) {
+      fmt::print("\n{}", report::render_matrix_text(*m));
+    }
   }
   return run.exit_code;
 }
@@ -88,6 +114,7 @@ void setup(CLI::App& app, Action& chosen) {
       "  ktstr gauntlet steady 'cgroup_*' --presets 4cpu-1llc-nosmt,16cpu-4llc-2n-smt \\\n"
       "      --scheduler eevdf --scheduler scx_simple --kernel sched-ext --list\n"
       "  ktstr gauntlet --budget 10m --shard 2/4 --list --json\n"
+      "  ktstr gauntlet --rerun-failed all.json --json > rerun.json\n"
       "Shards come from --shard i/n or the environment (Kubernetes, GitLab, Slurm, Buildkite);\n"
       "see docs/gauntlet.md. Exit codes: 0 all passed (or listed), 1 a job failed, 2 invalid\n"
       "input, 3 environment, 4 inconclusive, 130 interrupted.");
@@ -111,6 +138,9 @@ void setup(CLI::App& app, Action& chosen) {
   cmd->add_option("--jobs", c->jobs,
                   "VMs at once, packed onto the host's CPUs: N or auto (as many as fit)")
       ->capture_default_str();
+  cmd->add_option("--rerun-failed", c->rerun_failed,
+                  "Rerun the jobs of this gauntlet document (--json or ktstr merge) that did "
+                  "not pass");
   cmd->add_flag("--list", c->list, "Print the jobs with estimated times and exit");
   cmd->add_flag("--json", c->json, "Print JSON instead of text (the list or the results)");
   cmd->callback([c, &chosen] { chosen = [c] { return run_gauntlet(*c); }; });

@@ -60,6 +60,14 @@ std::string verdict_for(int code) {
   }
 }
 
+// The run document's verdict where the exit code cannot tell: flaky from
+// inconclusive (both 4), a skipped scenario from a pass (both 0).
+std::string refined_verdict(int code, const nlohmann::json& doc) {
+  const std::string v = doc.is_object() ? str(doc, "verdict") : std::string();
+  if ((v == "flaky" && code == kExitInconclusive) || (v == "skip" && code == kExitPass)) return v;
+  return verdict_for(code);
+}
+
 }  // namespace
 
 std::vector<std::string> job_argv(const std::string& ktstr, const Job& j,
@@ -134,7 +142,7 @@ JobOutcome collect_job(JobChild& c, const sys::ExitStatus& st, double wall_ms, b
   } else {
     o.exit_code = st.exit_code;
   }
-  o.verdict = verdict_for(o.exit_code);
+  o.verdict = refined_verdict(o.exit_code, o.document);
   if (o.exit_code != kExitPass) {
     o.reason = reason_from_document(o.document);
     if (o.reason.empty()) o.reason = stderr_tail(c.dir.path() + "/stderr.txt");

@@ -82,6 +82,10 @@ Result<GauntletPlan> plan_gauntlet(const GauntletOptions& o, const EnvLookup& en
   GauntletPlan plan;
   plan.scenario_count = axes->scenarios.size();
   plan.preset_count = axes->presets.size();
+  for (const auto& s : axes->scenarios) plan.axes.scenarios.push_back(s.name);
+  for (const auto& p : axes->presets) plan.axes.presets.push_back(p.name);
+  plan.axes.schedulers = axes->schedulers;
+  plan.axes.kernels = axes->kernels;
   plan.matrix = expand_jobs(*axes, cost);
   plan.shard = *shard;
   // Budget first, then shards: every shard computes the same subset.

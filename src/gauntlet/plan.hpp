@@ -29,8 +29,15 @@ struct GauntletOptions {
   std::optional<int> shard_total;       // Kubernetes: the Job's completions
 };
 
+// The matrix's rows (scenarios) and columns (presets, schedulers, kernels)
+// in the order the flags gave them, whatever this shard runs.
+struct AxisNames {
+  std::vector<std::string> scenarios, presets, schedulers, kernels;
+};
+
 struct GauntletPlan {
   JobMatrix matrix;                       // every job (before budget and shard)
+  AxisNames axes;                         // rows and columns, in flag order
   std::optional<BudgetSelection> budget;  // when --budget was given
   uint64_t budget_ms = 0;
   ShardSpec shard;

@@ -70,7 +70,13 @@ nlohmann::json matrix_json(const GauntletPlan& p) {
   } else {
     for (size_t i = 0; i < p.matrix.jobs.size(); ++i) add(i);
   }
-  return {{"jobs", count}, {"fingerprint", fmt::format("{:016x}", seeded_hash(ids, 0))}};
+  return {{"jobs", count},
+          {"fingerprint", fmt::format("{:016x}", seeded_hash(ids, 0))},
+          {"axes",
+           {{"scenarios", p.axes.scenarios},
+            {"presets", p.axes.presets},
+            {"schedulers", p.axes.schedulers},
+            {"kernels", p.axes.kernels}}}};
 }
 
 }  // namespace
@@ -113,6 +119,7 @@ nlohmann::json plan_json(const GauntletPlan& p) {
     jobs.push_back({{"index", i},
                     {"id", j.id()},
                     {"scenario", j.scenario},
+                    {"target", j.target},
                     {"preset", j.preset},
                     {"scheduler", j.scheduler},
                     {"kernel", j.kernel},

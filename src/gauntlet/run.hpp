@@ -20,7 +20,7 @@ namespace ktstr::gauntlet {
 struct JobOutcome {
   size_t job = 0;       // index into plan.matrix.jobs
   int exit_code = 0;    // as `ktstr run --vm` would exit (docs/cli.md)
-  std::string verdict;  // "pass", "fail", "invalid", "error", "inconclusive", "interrupted"
+  std::string verdict;  // "pass", "fail", "skip", "flaky", "error", "inconclusive", "interrupted"
   std::string reason;   // empty on pass
   double wall_ms = 0;
   double boot_ms = 0;       // QEMU start -> guest init; 0 when the VM never got there

@@ -30,9 +30,6 @@ std::string script_safe_json(const nlohmann::json& j) {
   return out;
 }
 
-namespace {
-
-// CSS and JS embedded verbatim must not close their own element early.
 std::string guard_raw_text(std::string_view text, std::string_view tag) {
   std::string out(text);
   const std::string close = fmt::format("</{}", tag);
@@ -41,8 +38,6 @@ std::string guard_raw_text(std::string_view text, std::string_view tag) {
   }
   return out;
 }
-
-}  // namespace
 
 std::string render_html(const scenario::RunResult& run) {
   const nlohmann::json view = build_html_view(run);

@@ -47,4 +47,8 @@ std::string render_html(const scenario::RunResult& run);
 // \u003c, \u003e, \u0026 (they can only occur inside JSON strings).
 std::string script_safe_json(const nlohmann::json& j);
 
+// CSS or JS embedded verbatim in a <style>/<script> (`tag`): "</tag" becomes
+// "<\/tag" so the text cannot close its own element early.
+std::string guard_raw_text(std::string_view text, std::string_view tag);
+
 }  // namespace ktstr::report

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "report/junit.hpp"
+#include "report/matrix.hpp"
 #include "report_golden.hpp"
 #include "util/file_io.hpp"
 
@@ -88,6 +89,15 @@ TEST(ReportJunitXsd, NotRunAndInconclusiveAreSkippedWithTheReason) {
   EXPECT_EQ(xsd_problems(xml), "");
   EXPECT_NE(xml.find("<skipped message=\"not run: --fail-fast\"/>"), std::string::npos) << xml;
   EXPECT_NE(xml.find("<skipped message=\"inconclusive: host busy\"/>"), std::string::npos);
+}
+
+// A gauntlet matrix: a testsuite per preset x scheduler, every outcome.
+TEST(ReportJunitXsd, GauntletMatrixValidates) {
+  KTSTR_REQUIRE_XMLLINT();
+  auto doc = nlohmann::json::parse(testing::fixture_text("gauntlet_matrix.json"));
+  auto m = build_matrix(doc, "gauntlet_matrix.json");
+  ASSERT_TRUE(m) << m.error().describe();
+  EXPECT_EQ(xsd_problems(render_matrix_junit(*m)), "");
 }
 
 }  // namespace

@@ -314,9 +314,45 @@ def compare_side(seed, wake_us, gap):
     return scen
 
 
+def gauntlet_matrix():
+    """A gauntlet result (`ktstr gauntlet --json`): 3 scenarios x 2 presets x
+    2 schedulers with every cell outcome; the last job has no result."""
+    scens = ["steady", "cgroup_cpuset_numa", "futex_ping_pong"]
+    presets = [("4cpu-1llc-nosmt", 4), ("16cpu-4llc-2n-smt", 16)]
+    scheds = ["eevdf", "scx_simple"]
+    jobs, skipped = [], []
+    for s in scens:
+        for p, cpus in presets:
+            if s == "cgroup_cpuset_numa" and cpus == 4:
+                skipped.append({"scenario": s, "preset": p, "reason": "needs more than one NUMA "
+                                "node with CPUs; this machine has 1"})
+                continue
+            for sc in scheds:
+                jobs.append({"index": len(jobs), "id": f"{s}@{p}/{sc}/auto", "scenario": s,
+                             "target": s, "preset": p, "scheduler": sc, "kernel": "auto",
+                             "cpus": cpus, "duration_ms": 2000,
+                             "estimate_ms": 4600 if cpus == 4 else 4900})
+    fail = ("cgroup cg_0: worker 2 max gap 3500ms > 2000ms\nmax_gap_ms: fail: cgroup cg_0 3500 > "
+            "2000\nspread_pct: pass\nline four\nline five\nline six")
+    outcomes = [("pass", 0, ""), ("fail", 1, fail), ("pass", 0, ""),
+                ("flaky", 4, "flaky (1/3): max_gap_ms 2100 > 2000"),
+                ("inconclusive", 4, "inconclusive: host noise high (steal 12%)"),
+                ("error", 3, "scheduler scx_simple: not found in PATH"), ("pass", 0, ""),
+                ("skip", 0, ""), ("interrupted", 130, "interrupted")]
+    results = [{"index": i, "id": jobs[i]["id"], "verdict": v, "exit_code": e, "reason": r,
+                "wall_ms": 5000.0 + i * 125.5} for i, (v, e, r) in enumerate(outcomes)]
+    return {"total_jobs": len(jobs), "jobs": jobs, "skipped": skipped,
+            "estimate_ms": sum(j["estimate_ms"] for j in jobs),
+            "shard": {"index": 1, "total": 1, "source": "none"},
+            "matrix": {"jobs": len(jobs), "fingerprint": "0123456789abcdef",
+                       "axes": {"scenarios": scens, "presets": [p for p, _ in presets],
+                                "schedulers": scheds, "kernels": ["auto"]}},
+            "results": results, "exit_code": 130, "interrupted": True}
+
+
 def main():
     docs = {"run_mixed.json": mixed(), "run_confirm.json": confirm_run(),
-            "run_noisy.json": noisy()}
+            "run_noisy.json": noisy(), "gauntlet_matrix.json": gauntlet_matrix()}
     a = compare_side(11, 30.0, 12.0)
     b = compare_side(12, 45.0, 12.0)  # wake latency +50%: a regression
     only_a = scenario_base("cgroup_churn", "dynamic", "pass", "")

@@ -11,7 +11,11 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
+#include <cstring>
+#include <string>
 
+#include "sys/subprocess.hpp"
 #include "util/clock.hpp"
 #include "workload/primitives.hpp"
 
@@ -32,30 +36,40 @@ long futex(std::atomic<uint32_t>* w, int op, uint32_t v, const timespec* ts) {
 
 }  // namespace
 
-std::vector<uint64_t> bare_futex_ping_pong(int cpu_a, int cpu_b, uint64_t duration_ns) {
-  // word: whose turn (0/1); stop flag; then per-side sample buffers.
+FutexFloor bare_futex_ping_pong(int cpu_a, int cpu_b, uint64_t duration_ns) {
+  // word: whose turn (0/1); stop flag; waker stamp; then per side two
+  // sample buffers (blocked, wakeup) and their counts.
   constexpr size_t kMaxSamples = 1 << 20;
-  size_t bytes = 64 + 2 * kMaxSamples * sizeof(uint64_t) + 2 * sizeof(uint64_t);
+  struct Head {
+    std::atomic<uint32_t> turn;
+    std::atomic<uint32_t> stop;
+    uint64_t stamp;
+    uint64_t counts[2][2];  // [side][blocked, wakeup]
+  };
+  const size_t bytes = sizeof(Head) + 4 * kMaxSamples * sizeof(uint64_t);
   void* mem = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (mem == MAP_FAILED) return {};
-  auto* turn = static_cast<std::atomic<uint32_t>*>(mem);
-  auto* stop = reinterpret_cast<std::atomic<uint32_t>*>(static_cast<char*>(mem) + 4);
-  auto* counts = reinterpret_cast<uint64_t*>(static_cast<char*>(mem) + 64);
-  auto* samples = counts + 2;
+  auto* h = static_cast<Head*>(mem);
+  auto* samples = reinterpret_cast<uint64_t*>(h + 1);
+  auto buf = [&](uint32_t side, int kind) { return samples + (2 * side + kind) * kMaxSamples; };
   auto side = [&](uint32_t me) {
-    uint64_t* out = samples + me * kMaxSamples;
     const timespec ts{0, 100'000'000};
-    while (stop->load(std::memory_order_relaxed) == 0) {
-      if (turn->load(std::memory_order_acquire) != me) {
-        uint64_t t0 = mono_ns();
-        while (turn->load(std::memory_order_acquire) != me &&
-               stop->load(std::memory_order_relaxed) == 0) {
-          futex(turn, FUTEX_WAIT, me ^ 1U, &ts);
+    while (h->stop.load(std::memory_order_relaxed) == 0) {
+      if (h->turn.load(std::memory_order_acquire) != me) {
+        const uint64_t t0 = mono_ns();
+        bool woken = false;
+        while (h->turn.load(std::memory_order_acquire) != me &&
+               h->stop.load(std::memory_order_relaxed) == 0) {
+          woken = futex(&h->turn, FUTEX_WAIT, me ^ 1U, &ts) == 0;
         }
-        if (counts[me] < kMaxSamples) out[counts[me]++] = mono_ns() - t0;
+        const uint64_t now = mono_ns();
+        uint64_t* n = h->counts[me];
+        if (n[0] < kMaxSamples) buf(me, 0)[n[0]++] = now - t0;
+        if (woken && n[1] < kMaxSamples) buf(me, 1)[n[1]++] = now - h->stamp;
       }
-      turn->store(me ^ 1U, std::memory_order_release);
-      futex(turn, FUTEX_WAKE, 1, nullptr);
+      h->stamp = mono_ns();
+      h->turn.store(me ^ 1U, std::memory_order_release);
+      futex(&h->turn, FUTEX_WAKE, 1, nullptr);
     }
   };
   pid_t kids[2];
@@ -69,15 +83,32 @@ std::vector<uint64_t> bare_futex_ping_pong(int cpu_a, int cpu_b, uint64_t durati
   }
   timespec d = ns_to_timespec(duration_ns);
   nanosleep(&d, nullptr);
-  stop->store(1);
-  futex(turn, FUTEX_WAKE, 2, nullptr);
+  h->stop.store(1);
+  futex(&h->turn, FUTEX_WAKE, 2, nullptr);
   for (pid_t k : kids) waitpid(k, nullptr, 0);
-  std::vector<uint64_t> all;
+  FutexFloor out;
   for (uint32_t me = 0; me < 2; ++me) {
-    all.insert(all.end(), samples + me * kMaxSamples, samples + me * kMaxSamples + counts[me]);
+    out.blocked.insert(out.blocked.end(), buf(me, 0), buf(me, 0) + h->counts[me][0]);
+    out.wakeup.insert(out.wakeup.end(), buf(me, 1), buf(me, 1) + h->counts[me][1]);
   }
   munmap(mem, bytes);
-  return all;
+  return out;
+}
+
+std::optional<double> perf_sched_pipe_us_per_op(const char* cpus, int loops) {
+  sys::SubprocessOptions o;
+  o.argv = {"taskset", "-c", cpus, "perf", "bench", "sched", "pipe", "-l", std::to_string(loops)};
+  o.stdout_io = sys::Stdio::pipe();
+  o.stderr_io = sys::Stdio::null();
+  if (!sys::find_in_path("perf")) return std::nullopt;
+  auto child = sys::Subprocess::start(std::move(o));
+  if (!child) return std::nullopt;
+  const std::string out = sys::read_to_eof(child->stdout_fd());
+  if (!child->wait().ok()) return std::nullopt;
+  const auto at = out.find("usecs/op");
+  if (at == std::string::npos) return std::nullopt;
+  const auto line = out.rfind('\n', at);
+  return std::strtod(out.c_str() + (line == std::string::npos ? 0 : line + 1), nullptr);
 }
 
 double bare_spawn_collect_ns_per_child(int n) {

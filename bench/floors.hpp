@@ -3,13 +3,27 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace ktstr::bench {
 
 // Two forked processes pinned to cpu_a/cpu_b hand a shared futex word back
-// and forth for `duration_ns`; returns the blocked-wait durations of both.
-std::vector<uint64_t> bare_futex_ping_pong(int cpu_a, int cpu_b, uint64_t duration_ns);
+// and forth for `duration_ns`. Both sides' samples: the blocked-wait
+// durations, and the waker-stamped wakeup latencies (the waker's
+// CLOCK_MONOTONIC stamp before FUTEX_WAKE to the wakee's clock after a
+// FUTEX_WAIT that slept and was woken), the measure ktstr's futex_ping_pong
+// reports as wakeup_latency.
+struct FutexFloor {
+  std::vector<uint64_t> blocked;
+  std::vector<uint64_t> wakeup;
+};
+FutexFloor bare_futex_ping_pong(int cpu_a, int cpu_b, uint64_t duration_ns);
+
+// `perf bench sched pipe -l loops` under `taskset -c cpus`: usecs per
+// round trip (two pipe wakeups), or nullopt when perf is not installed or
+// its output has no "usecs/op" line.
+std::optional<double> perf_sched_pipe_us_per_op(const char* cpus, int loops);
 
 // fork + pipe + child writes one byte + waitpid, `n` children; ns per child.
 double bare_spawn_collect_ns_per_child(int n);

@@ -1,8 +1,11 @@
 // ktstr-bench: prints the engine's cost as ratios against floors measured
 // in the same run (see docs/benchmarks.md).
 //
-//   futex_wake_p50_ratio            our futex_ping_pong (spin_iters=0) p50 wake
-//                                   / bare futex ping-pong p50, same CPUs (target <= 1.2)
+//   futex_wakeup_p50_ratio          our futex_ping_pong (spin_iters=0) waker-stamped
+//                                   wakeup p50 / a bare C ping-pong's, per placement
+//                                   (same CPU, cross CPU; the worst; target <= 1.1);
+//                                   "wakeup" holds each placement's numbers and
+//                                   `perf bench sched pipe` for reference
 //   spawn_collect_per_worker_ratio  spawn+start+stop_and_collect per fork worker at N=64
 //                                   / bare fork+pipe+waitpid per child (target <= 2.0)
 //   spawn_collect_handshake_ratio   reference: the prescribed start/ready/SIGUSR1/report
@@ -50,32 +53,68 @@ std::vector<workload::WorkerReport> run(WorkloadHandle& h, uint64_t ns) {
   return h.stop_and_collect();
 }
 
-// Alternating rounds again (the host's wake latency drifts): each round
-// measures the bare ping-pong and ours for ns/rounds; the result is the
-// median of the per-round p50 ratios.
+std::vector<uint64_t> pooled_wakeups(const std::vector<workload::WorkerReport>& reports) {
+  std::vector<uint64_t> out;
+  for (const auto& r : reports) {
+    for (const auto& w : r.wakeup_latencies) out.push_back(w.latency_ns);
+  }
+  return out;
+}
+
+// One placement (both workers pinned to cpu_a / cpu_b). Alternating rounds
+// (the host's wake latency drifts): each round measures the bare C
+// ping-pong and ours for ns/rounds; ratios are medians of per-round ratios.
+// Two ratios: waker-stamped wakeup p50 (our wakeup_latency / the floor's,
+// the target) and the blocked-wait p50 (the historical "wake" sample).
+void futex_placement(const char* name, int cpu_a, int cpu_b, uint64_t ns, int rounds,
+                     nlohmann::json& out) {
+  std::vector<double> wake_ratios, blocked_ratios, ours_p50, floor_p50;
+  for (int i = 0; i < rounds; ++i) {
+    const FutexFloor bare = bare_futex_ping_pong(cpu_a, cpu_b, ns / rounds);
+    auto h = WorkloadHandle::spawn(config("futex_ping_pong", 2, {{"spin_iters", "0"}}));
+    if (!h) return;
+    (void)h->set_affinity(0, {cpu_a});
+    (void)h->set_affinity(1, {cpu_b});
+    const auto reports = run(*h, ns / rounds);
+    std::vector<uint64_t> blocked;
+    for (const auto& r : reports) {
+      blocked.insert(blocked.end(), r.wake_latencies_ns.begin(), r.wake_latencies_ns.end());
+    }
+    const auto f = static_cast<double>(percentile(bare.wakeup, 50));
+    const auto o = static_cast<double>(percentile(pooled_wakeups(reports), 50));
+    const auto fb = static_cast<double>(percentile(bare.blocked, 50));
+    if (f <= 0 || fb <= 0) return;
+    floor_p50.push_back(f);
+    ours_p50.push_back(o);
+    wake_ratios.push_back(o / f);
+    blocked_ratios.push_back(static_cast<double>(percentile(blocked, 50)) / fb);
+  }
+  auto& p = out["wakeup"][name];
+  p["ours_wakeup_p50_ns"] = median(ours_p50);
+  p["floor_wakeup_p50_ns"] = median(floor_p50);
+  p["wakeup_p50_ratio"] = median(wake_ratios);
+  p["blocked_p50_ratio"] = median(blocked_ratios);
+  // perf's round trip is two pipe wakeups plus the pipe reads and writes:
+  // a reference point, not the same measure.
+  const auto perf = perf_sched_pipe_us_per_op(cpu_a == cpu_b ? "0" : "0,1", 20000);
+  if (perf) {
+    p["perf_sched_pipe_us_per_op"] = *perf;
+    p["ours_p50_over_perf_half_round_trip"] = median(ours_p50) / (*perf * 1e3 / 2);
+  } else {
+    p["perf_sched_pipe_us_per_op"] = "skipped: perf not installed or gave no usecs/op";
+  }
+}
+
+// The waker-stamped wakeup floor per placement; returns the worst ratio.
 double futex_ratio(uint64_t ns, int rounds, nlohmann::json& out) {
   const int cpu_b = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 1 : 0;
-  std::vector<double> ratios, bare_p50s, our_p50s;
-  for (int i = 0; i < rounds; ++i) {
-    auto bare = bare_futex_ping_pong(0, cpu_b, ns / rounds);
-    auto h = WorkloadHandle::spawn(config("futex_ping_pong", 2, {{"spin_iters", "0"}}));
-    if (!h) return -1;
-    (void)h->set_affinity(0, {0});
-    (void)h->set_affinity(1, {cpu_b});
-    std::vector<uint64_t> ours;
-    for (const auto& r : run(*h, ns / rounds)) {
-      ours.insert(ours.end(), r.wake_latencies_ns.begin(), r.wake_latencies_ns.end());
-    }
-    const auto bare_p50 = static_cast<double>(percentile(bare, 50));
-    const auto our_p50 = static_cast<double>(percentile(ours, 50));
-    if (bare_p50 <= 0) return -1;
-    bare_p50s.push_back(bare_p50);
-    our_p50s.push_back(our_p50);
-    ratios.push_back(our_p50 / bare_p50);
+  futex_placement("same_cpu", 0, 0, ns, rounds, out);
+  if (cpu_b != 0) futex_placement("cross_cpu", 0, cpu_b, ns, rounds, out);
+  double worst = -1;
+  for (auto& [k, v] : out["wakeup"].items()) {
+    worst = std::max(worst, v.value("wakeup_p50_ratio", -1.0));
   }
-  out["futex_wake_p50_ns"] = median(our_p50s);
-  out["futex_wake_p50_floor_ns"] = median(bare_p50s);
-  return median(ratios);
+  return worst;
 }
 
 // Rounds alternate floor and ours, and the reported ratio is the median of
@@ -167,12 +206,12 @@ int main(int argc, char** argv) {
   }
   const uint64_t phase_ns = quick ? 500'000'000ULL : 3'000'000'000ULL;
   nlohmann::json out;
-  out["futex_wake_p50_ratio"] = futex_ratio(phase_ns, quick ? 1 : 3, out);
+  out["futex_wakeup_p50_ratio"] = futex_ratio(phase_ns, quick ? 1 : 3, out);
   out["spawn_collect_per_worker_ratio"] = spawn_ratio(64, quick ? 3 : 25, out);
   out["telemetry_throughput_ratio"] = telemetry_ratio(phase_ns, out);
   out["parent_peak_rss_mib"] =
       peak_rss_mib(quick ? 32 : 256, quick ? 1'000'000'000ULL : 10'000'000'000ULL);
-  out["targets"] = {{"futex_wake_p50_ratio", "<= 1.2"},
+  out["targets"] = {{"futex_wakeup_p50_ratio", "<= 1.1 (worst placement)"},
                     {"spawn_collect_per_worker_ratio", "<= 2.0"},
                     {"telemetry_throughput_ratio", ">= 0.97"},
                     {"parent_peak_rss_mib", "< 512"}};

@@ -74,6 +74,7 @@ void fill_wake(const std::vector<WorkerReport>& reports, CgroupStats& s) {
     s.wake_sample_total += r.wake_sample_total;
   }
   s.wake_samples = pooled.size();
+  s.wakeup = workload::wakeup_breakdown(reports);
   if (pooled.empty()) return;
   std::sort(pooled.begin(), pooled.end());
   s.wake_p50_ns = percentile_sorted(pooled, 50);
@@ -209,6 +210,9 @@ ScenarioStats fold_scenario_stats(const std::vector<CgroupStats>& cgroups) {
     }
     f.worst_wake_p999_ns = std::max(f.worst_wake_p999_ns, c.wake_p999_ns);
     f.max_wake_cv = std::max(f.max_wake_cv, c.wake_cv);
+    f.worst_wakeup_p50_ns = std::max(f.worst_wakeup_p50_ns, c.wakeup.all.p50_ns);
+    f.worst_wakeup_p99_ns = std::max(f.worst_wakeup_p99_ns, c.wakeup.all.p99_ns);
+    f.wakeup_count += c.wakeup.all.count;
     f.max_throughput_cv = std::max(f.max_throughput_cv, c.throughput_cv);
     f.run_delay_worst_ms = std::max(f.run_delay_worst_ms, c.run_delay_worst_ms);
     if (c.page_locality) {

@@ -18,6 +18,7 @@
 
 #include "util/cpu_list.hpp"
 #include "workload/report.hpp"
+#include "workload/summary.hpp"
 
 namespace ktstr::topo {
 class Topology;
@@ -66,6 +67,8 @@ struct CgroupStats {
   uint64_t wake_sample_total = 0;  // true totals, summed
   uint64_t wake_p50_ns = 0, wake_p99_ns = 0, wake_p999_ns = 0;
   double wake_cv = 0;
+  // Waker-stamped wakeup latency, overall and by placement (workload.md).
+  workload::WakeupBreakdown wakeup;
   double throughput_cv = 0;       // CV of work_units per CPU-second
   double min_work_rate = 0;       // lowest work_units per CPU-second
   double min_iteration_rate = 0;  // lowest iterations per wall second
@@ -97,6 +100,8 @@ struct ScenarioStats {
   uint64_t worst_wake_p50_ns = 0, worst_wake_p99_ns = 0, worst_wake_p999_ns = 0;
   std::string worst_wake_p99_cgroup;
   double max_wake_cv = 0;
+  uint64_t worst_wakeup_p50_ns = 0, worst_wakeup_p99_ns = 0;  // over cgroups with wakeups
+  uint64_t wakeup_count = 0;
   double max_throughput_cv = 0;
   double min_work_rate = 0;
   double min_iteration_rate = 0;

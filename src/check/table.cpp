@@ -107,6 +107,18 @@ std::vector<CheckDef> build_table() {
            [](const CgroupStats& s) {
              return when(s.wake_samples > 0, static_cast<double>(s.wake_p99_ns));
            }},
+      {.name = "max_wakeup_p99_us",
+       .kind = K::kMax,
+       .unit = "us",
+       .definition = "per cgroup, p99 of the pooled waker-stamped wakeup latencies (waker's "
+                     "stamp before its wake call to the wakee running), all placements",
+       .timing_sensitive = true,
+       .evidence = "p99 wakeup latency",
+       .evaluate = eval_cgroup_metric,
+       .cgroup_value =
+           [](const CgroupStats& s) {
+             return when(s.wakeup.all.count > 0, static_cast<double>(s.wakeup.all.p99_ns) / 1e3);
+           }},
       {.name = "max_wake_latency_cv",
        .kind = K::kMax,
        .unit = "ratio",

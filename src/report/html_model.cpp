@@ -156,6 +156,21 @@ json migrations_view(const ScenarioResult& s) {
           {"per_iteration", std::move(ratio)}};
 }
 
+// "same_cpu 2.1/5.3 (n=1200); same_llc ..." or "-": the wakeup latency by
+// placement (docs/workload.md "Wakeup latency").
+std::string wakeup_cell(const workload::WakeupBreakdown& b) {
+  std::string out;
+  for (size_t p = 0; p < workload::kPlacements; ++p) {
+    const auto& w = b.by_placement[p];
+    if (w.count == 0) continue;
+    out += fmt::format("{}{} {}/{} (n={})", out.empty() ? "" : "; ",
+                       workload::placement_text(static_cast<workload::Placement>(p)),
+                       format_number(static_cast<double>(w.p50_ns) / 1e3),
+                       format_number(static_cast<double>(w.p99_ns) / 1e3), w.count);
+  }
+  return out.empty() ? "-" : out;
+}
+
 json stats_table(const ScenarioResult& s) {
   json rows = json::array();
   for (const auto& c : s.stats.cgroups) {
@@ -169,15 +184,16 @@ json stats_table(const ScenarioResult& s) {
                             : format_number(c.max_gap_ms),
          wake ? format_number(static_cast<double>(c.wake_p50_ns) / 1e3) : "-",
          wake ? format_number(static_cast<double>(c.wake_p99_ns) / 1e3) : "-",
+         wakeup_cell(c.wakeup),
          fmt::format("{} ({})", c.migrations, format_number(c.migration_ratio)),
          std::to_string(c.iterations),
          c.schedstat_available ? format_number(c.run_delay_worst_ms) : "-"});
   }
-  return {
-      {"columns",
-       {"cgroup", "done/workers", "CPUs used", "off-CPU % min/avg/max", "spread pp", "max gap ms",
-        "wake p50 us", "wake p99 us", "migrations (per iter)", "iterations", "worst run delay ms"}},
-      {"rows", std::move(rows)}};
+  return {{"columns",
+           {"cgroup", "done/workers", "CPUs used", "off-CPU % min/avg/max", "spread pp",
+            "max gap ms", "wake p50 us", "wake p99 us", "wakeup p50/p99 us by placement",
+            "migrations (per iter)", "iterations", "worst run delay ms"}},
+          {"rows", std::move(rows)}};
 }
 
 json latency_views(const ScenarioResult& s, json& by_work_type) {

@@ -137,6 +137,23 @@ std::vector<MetricDef> build_catalogue() {
                [s](const ScenarioResult& r) {
                  return if_wake(r, static_cast<double>(s(r).worst_wake_p99_ns) / 1e3);
                }});
+  auto if_wakeup = [](const ScenarioResult& r, uint64_t ns) {
+    return r.stats.scenario.wakeup_count > 0 ? Opt(static_cast<double>(ns) / 1e3) : Opt();
+  };
+  m.push_back(
+      {"wakeup_p50_us",
+       "us",
+       Better::kLower,
+       {10, true, 2},
+       "worst per-cgroup median waker-stamped wakeup latency",
+       [s, if_wakeup](const ScenarioResult& r) { return if_wakeup(r, s(r).worst_wakeup_p50_ns); }});
+  m.push_back(
+      {"wakeup_p99_us",
+       "us",
+       Better::kLower,
+       {20, true, 10},
+       "worst per-cgroup p99 waker-stamped wakeup latency",
+       [s, if_wakeup](const ScenarioResult& r) { return if_wakeup(r, s(r).worst_wakeup_p99_ns); }});
   m.push_back({"run_delay_mean_ms",
                "ms",
                Better::kLower,

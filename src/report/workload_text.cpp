@@ -8,6 +8,32 @@
 #include "util/stats.hpp"
 
 namespace ktstr::report {
+namespace {
+
+double us(uint64_t ns) {
+  return static_cast<double>(ns) / 1e3;
+}
+
+// The waker-stamped wakeup latency and its placement rows (docs/workload.md).
+std::string render_wakeups(const workload::WakeupBreakdown& b) {
+  if (b.all.count == 0) return "";
+  std::string out = fmt::format(
+      "wakeup latency (waker stamp to wakee running): p50 {:.1f}us  p90 {:.1f}us  p99 {:.1f}us  "
+      "({} wakeups)\n",
+      us(b.all.p50_ns), us(b.all.p90_ns), us(b.all.p99_ns), b.all.count);
+  out += fmt::format("  {:<10} {:>10} {:>9} {:>9} {:>9}\n", "placement", "count", "p50us", "p90us",
+                     "p99us");
+  for (size_t p = 0; p < workload::kPlacements; ++p) {
+    const auto& w = b.by_placement[p];
+    if (w.count == 0) continue;
+    out += fmt::format("  {:<10} {:>10} {:>9.1f} {:>9.1f} {:>9.1f}\n",
+                       workload::placement_text(static_cast<workload::Placement>(p)), w.count,
+                       us(w.p50_ns), us(w.p90_ns), us(w.p99_ns));
+  }
+  return out;
+}
+
+}  // namespace
 
 std::string render_workload_text(const std::vector<workload::WorkerReport>& reports,
                                  const workload::WorkloadSummary& s, const std::string& type) {
@@ -34,11 +60,13 @@ std::string render_workload_text(const std::vector<workload::WorkerReport>& repo
   out += fmt::format("\n{}: {}/{} workers completed, {:.3g} work units/s, {} iterations\n", type,
                      s.completed, s.workers, s.work_units_per_sec, s.iterations);
   if (s.wake_samples > 0) {
-    out += fmt::format("wake latency: p50 {:.1f}us  p99 {:.1f}us  max {:.1f}us  ({} samples)\n",
-                       static_cast<double>(s.wake_p50_ns) / 1e3,
-                       static_cast<double>(s.wake_p99_ns) / 1e3,
-                       static_cast<double>(s.wake_max_ns) / 1e3, s.wake_samples);
+    out += fmt::format(
+        "blocked in wait (wake sample): p50 {:.1f}us  p99 {:.1f}us  max {:.1f}us  "
+        "({} samples)\n",
+        static_cast<double>(s.wake_p50_ns) / 1e3, static_cast<double>(s.wake_p99_ns) / 1e3,
+        static_cast<double>(s.wake_max_ns) / 1e3, s.wake_samples);
   }
+  out += render_wakeups(s.wakeup);
   out += fmt::format("migrations: {}  max gap: {:.2f}ms on cpu {}  mean off-cpu: {:.1f}%\n",
                      s.migrations, s.max_gap_ms, s.max_gap_cpu, s.mean_off_cpu_pct);
   return out;

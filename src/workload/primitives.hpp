@@ -41,6 +41,19 @@ inline bool wait_for_change(WorkerContext& ctx, std::atomic<uint32_t>* word, uin
   return true;
 }
 
+// wait_for_change that also says how it ended: kWoken when a futex wait
+// slept and a FUTEX_WAKE ended it (a real wakeup, so a waker stamp read now
+// measures wake-to-run), kChanged when the value had changed without one.
+enum class WaitEnd { kStopped, kChanged, kWoken };
+inline WaitEnd wait_for_wake(WorkerContext& ctx, std::atomic<uint32_t>* word, uint32_t old) {
+  bool woken = false;
+  while (word->load(std::memory_order_acquire) == old) {
+    if (ctx.stopped()) return WaitEnd::kStopped;
+    woken = sys::futex_wait(word, old, kStopPollNs, !ctx.thread_mode) == 0;
+  }
+  return woken ? WaitEnd::kWoken : WaitEnd::kChanged;
+}
+
 // Sleeps `ns` (relative), then resets the gap clock.
 void sleep_ns(WorkerContext& ctx, uint64_t ns);
 

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "workload/report_fields.hpp"
+#include "workload/wakeup.hpp"
 
 namespace ktstr::workload {
 
@@ -46,6 +47,22 @@ std::string to_string(const ExitInfo& e) {
   return "?";
 }
 
+const char* placement_text(Placement p) {
+  switch (p) {
+    case Placement::kSameCpu:
+      return "same_cpu";
+    case Placement::kSameLlc:
+      return "same_llc";
+    case Placement::kSameNode:
+      return "same_node";
+    case Placement::kCrossNode:
+      return "cross_node";
+    case Placement::kUnknown:
+      return "unknown";
+  }
+  return "unknown";
+}
+
 namespace {
 
 using nlohmann::json;
@@ -72,6 +89,11 @@ void put_json(json& j, const T& v) {
     for (const auto& [node, pages] : v) j[std::to_string(node)] = pages;
   } else if constexpr (std::is_same_v<T, ExitInfo::Kind>) {
     j = exit_kind_text(v);
+  } else if constexpr (std::is_same_v<T, std::vector<WakeupSample>>) {
+    j = json::array();
+    for (const auto& w : v) {
+      j.push_back({w.latency_ns, w.waker_cpu, w.wakee_cpu, static_cast<int>(w.placement)});
+    }
   } else {
     j = v;
   }
@@ -104,6 +126,13 @@ void get_json(const json& j, T& v) {
     for (const auto& [node, pages] : j.items()) v[std::stoi(node)] = pages.template get<uint64_t>();
   } else if constexpr (std::is_same_v<T, ExitInfo::Kind>) {
     v = exit_kind_from(j.get<std::string>());
+  } else if constexpr (std::is_same_v<T, std::vector<WakeupSample>>) {
+    v.clear();
+    for (const auto& e : j) {
+      const auto code = e.at(3).get<unsigned>();
+      v.push_back({e.at(0).get<uint64_t>(), e.at(1).get<int>(), e.at(2).get<int>(),
+                   code < kPlacements ? static_cast<Placement>(code) : Placement::kUnknown});
+    }
   } else {
     v = j.get<T>();
   }
@@ -124,6 +153,12 @@ void copy_arrays(const ReportArrays& a, WorkerReport& r) {
   r.iteration_costs_ns.assign(a.iteration_costs_ns.begin(), a.iteration_costs_ns.end());
   r.migrations.assign(a.migrations.begin(), a.migrations.end());
   r.largest_gaps.assign(a.largest_gaps.begin(), a.largest_gaps.end());
+  if (a.wakeups_packed.data() != nullptr) {
+    r.wakeup_latencies.clear();
+    for (uint64_t w : a.wakeups_packed) r.wakeup_latencies.push_back(unpack_wakeup(w));
+    r.wakeup_placement_totals.assign(a.wakeup_placement_totals.begin(),
+                                     a.wakeup_placement_totals.end());
+  }
   if (a.cpus_used != nullptr) {
     r.cpus_used.clear();
     for (int c = 0; c < CPU_SETSIZE; ++c) {

@@ -43,6 +43,25 @@ struct Gap {
 
 inline constexpr size_t kLargestGapsKept = 8;
 
+// Where a wakee ran relative to its waker, from the run's topology (the
+// machine the workers ran on). The order is the order of
+// WorkerReport::wakeup_placement_totals and of the JSON placement codes.
+enum class Placement : uint8_t { kSameCpu, kSameLlc, kSameNode, kCrossNode, kUnknown };
+inline constexpr size_t kPlacements = 5;
+// "same_cpu", "same_llc", "same_node", "cross_node", "unknown".
+const char* placement_text(Placement p);
+
+// One waker-stamped wakeup: the waker's CLOCK_MONOTONIC stamp right before
+// its wake call to the wakee's clock right after its wait returned.
+// JSON: [latency_ns, waker_cpu, wakee_cpu, placement code].
+struct WakeupSample {
+  uint64_t latency_ns = 0;
+  int waker_cpu = -1;  // -1: unknown
+  int wakee_cpu = -1;
+  Placement placement = Placement::kUnknown;
+  bool operator==(const WakeupSample&) const = default;
+};
+
 // Why a sentinel report stands in for a worker that produced none.
 struct ExitInfo {
   enum class Kind { kExited, kSignaled, kTimedOut, kWaitFailed, kPanicked };
@@ -70,9 +89,14 @@ struct WorkerReport {
   double max_gap_at_ms = 0;
   std::vector<Gap> largest_gaps;  // the kLargestGapsKept longest, longest first
   uint64_t start_mono_ns = 0;     // CLOCK_MONOTONIC at the start handshake (aligns traces)
+  // Blocked-duration sample ("wake" for history): the time the worker spent
+  // in its wait, which includes the partner's work before it woke us.
   std::vector<uint64_t> wake_latencies_ns;  // reservoir sample
   uint64_t wake_sample_total = 0;
-  std::vector<uint64_t> iteration_costs_ns;  // reservoir sample
+  std::vector<WakeupSample> wakeup_latencies;  // reservoir sample, waker-stamped
+  uint64_t wakeup_sample_total = 0;
+  std::vector<uint64_t> wakeup_placement_totals;  // true counts by Placement; empty if none
+  std::vector<uint64_t> iteration_costs_ns;       // reservoir sample
   uint64_t iteration_cost_sample_total = 0;
   uint64_t schedstat_cpu_time_ns = 0;  // deltas over the run
   uint64_t schedstat_run_delay_ns = 0;
@@ -108,6 +132,10 @@ struct ReportArrays {
   std::span<const Migration> migrations;
   std::span<const Gap> largest_gaps;     // longest first
   const cpu_set_t* cpus_used = nullptr;  // null: the report's own cpus_used
+  // Packed wakeup samples (wakeup.hpp) and the placement totals; null
+  // wakeups_packed data: the report's own of both.
+  std::span<const uint64_t> wakeups_packed;
+  std::span<const uint64_t> wakeup_placement_totals;
 };
 struct ReportRef {
   const WorkerReport* report = nullptr;  // its four arrays above are not read

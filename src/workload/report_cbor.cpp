@@ -18,6 +18,7 @@
 #include "util/worker_path.hpp"
 #include "workload/report_fields.hpp"
 #include "workload/telemetry.hpp"
+#include "workload/wakeup.hpp"
 
 namespace ktstr::workload {
 namespace {
@@ -86,6 +87,12 @@ KTSTR_WORKER_PATH void put(CborWriter& w, const T& v) {
     for (const auto& [name, value] : v) w.key(name).real(value);
   } else if constexpr (std::is_same_v<T, ExitInfo::Kind>) {
     w.text(exit_kind_text(v));
+  } else if constexpr (std::is_same_v<T, WakeupSample>) {
+    w.array(4);
+    w.uint(v.latency_ns);
+    w.sint(v.waker_cpu);
+    w.sint(v.wakee_cpu);
+    w.uint(static_cast<uint64_t>(v.placement));
   } else if constexpr (std::is_same_v<T, std::string>) {
     w.text(v);
   } else if constexpr (std::is_same_v<T, bool>) {
@@ -123,6 +130,19 @@ KTSTR_WORKER_PATH void put_report_field(CborWriter& w, const ReportRef& ref, con
     put_array(w, a.wake_latencies_ns);
   } else if constexpr (kSameMember<M, &R::iteration_costs_ns>) {
     put_array(w, a.iteration_costs_ns);
+  } else if constexpr (kSameMember<M, &R::wakeup_latencies>) {
+    if (a.wakeups_packed.data() != nullptr) {
+      w.array(a.wakeups_packed.size());
+      for (uint64_t packed : a.wakeups_packed) put(w, unpack_wakeup(packed));
+    } else {
+      put(w, ref.report->wakeup_latencies);
+    }
+  } else if constexpr (kSameMember<M, &R::wakeup_placement_totals>) {
+    if (a.wakeups_packed.data() != nullptr) {
+      put_array(w, a.wakeup_placement_totals);
+    } else {
+      put(w, ref.report->wakeup_placement_totals);
+    }
   } else {
     put(w, ref.report->*M);
   }
@@ -220,6 +240,16 @@ void get(CborReader& in, T& v) {
     });
   } else if constexpr (std::is_same_v<T, ExitInfo::Kind>) {
     v = exit_kind_from(in.text());
+  } else if constexpr (std::is_same_v<T, WakeupSample>) {
+    if (in.array() != 4) {
+      in.fail("wakeup sample is not a 4-item array");
+      return;
+    }
+    v.latency_ns = in.uint();
+    v.waker_cpu = read_int(in);
+    v.wakee_cpu = read_int(in);
+    const uint64_t code = in.uint();
+    v.placement = code < kPlacements ? static_cast<Placement>(code) : Placement::kUnknown;
   } else if constexpr (std::is_same_v<T, std::string>) {
     v = in.text();
   } else if constexpr (std::is_same_v<T, bool>) {

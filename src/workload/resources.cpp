@@ -4,6 +4,7 @@
 
 #include "util/worker_path.hpp"
 #include "workload/handle_state.hpp"
+#include "workload/wakeup.hpp"
 #include "workload/worker_context.hpp"
 
 namespace ktstr::workload {
@@ -22,6 +23,7 @@ std::vector<int> SharedResources::all_pipe_fds() const {
 Result<std::shared_ptr<SharedResources>> allocate_resources(std::vector<GroupPlan> plans) {
   auto res = std::make_shared<SharedResources>();
   (void)numa_telemetry_enabled();  // cache before fork: children inherit the answer
+  prime_placement_map();           // likewise: wakeup samples classify without sysfs
   for (const auto& g : plans) res->total_workers += g.num_workers;
   res->cap_sys_nice = geteuid() == 0;
   auto counters = SharedMapping::create(std::max<size_t>(res->total_workers, 1) * 8);

@@ -9,6 +9,7 @@
 #include "util/file_io.hpp"
 #include "util/raw_syscall.hpp"
 #include "util/worker_path.hpp"
+#include "workload/wakeup.hpp"
 
 #include <fmt/format.h>
 
@@ -17,7 +18,7 @@ namespace {
 
 constexpr size_t kMigrationBytes = kMaxMigrationsKept * sizeof(Migration);
 constexpr size_t kReservoirBytes = kReservoirCap * sizeof(uint64_t);
-constexpr size_t kBufferBytes = (kMigrationBytes + 2 * kReservoirBytes + 4095) & ~size_t{4095};
+constexpr size_t kBufferBytes = (kMigrationBytes + 3 * kReservoirBytes + 4095) & ~size_t{4095};
 
 // Address space for the arrays, reserved without backing: a page is
 // zero-filled when a sample first lands in it. Issued inline (mmap is one
@@ -62,7 +63,8 @@ KTSTR_WORKER_PATH int current_cpu() {
 KTSTR_WORKER_PATH Telemetry::Telemetry(std::atomic<uint64_t>* iter_slot, uint64_t seed)
     : iter_slot_(iter_slot),
       wake_(wake_inline_.data(), kInlineSamples, seed * 2 + 1),
-      cost_(cost_inline_.data(), kInlineSamples, seed * 2 + 3) {}
+      cost_(cost_inline_.data(), kInlineSamples, seed * 2 + 3),
+      wakeup_(wakeup_inline_.data(), kInlineSamples, seed * 2 + 5) {}
 
 Telemetry::~Telemetry() {
   if (buffers_ != nullptr) munmap(buffers_, kBufferBytes);
@@ -88,6 +90,14 @@ void Telemetry::grow() {
   migrations_cap_ = kMaxMigrationsKept;
   wake_.relocate(reservoir_storage(buffers_, 0), kReservoirCap);
   cost_.relocate(reservoir_storage(buffers_, 1), kReservoirCap);
+  wakeup_.relocate(reservoir_storage(buffers_, 2), kReservoirCap);
+}
+
+KTSTR_WORKER_PATH void Telemetry::record_wakeup(uint64_t latency_ns, int waker_cpu, int wakee_cpu) {
+  const Placement p = placement_map().classify(waker_cpu, wakee_cpu);
+  ++placement_totals_[static_cast<size_t>(p)];
+  if (wakeup_.filling_full()) grow();
+  wakeup_.add(pack_wakeup(latency_ns, waker_cpu, wakee_cpu, p));
 }
 
 KTSTR_WORKER_PATH void Telemetry::prepare() {
@@ -177,6 +187,8 @@ KTSTR_WORKER_PATH ReportArrays Telemetry::finish(WorkerReport& r) {
   r.start_mono_ns = start_ns_;
   r.wake_sample_total = wake_.total();
   r.iteration_cost_sample_total = cost_.total();
+  r.wakeup_sample_total = wakeup_.total();
+
   r.is_messenger = messenger_;
   r.extra = std::move(extra_);
   for (auto& w : warnings_) r.warnings.push_back(std::move(w));
@@ -197,9 +209,14 @@ KTSTR_WORKER_PATH ReportArrays Telemetry::finish(WorkerReport& r) {
     r.vmstat_numa_pages_migrated = migrated > vmstat_migrated0_ ? migrated - vmstat_migrated0_ : 0;
   }
   r.completed = true;
-  return ReportArrays{wake_.samples(), cost_.samples(),
-                      std::span<const Migration>(migrations_, migrations_kept_),
-                      std::span<const Gap>(gaps_.data(), gaps_kept_), &cpus_used_};
+  return ReportArrays{
+      wake_.samples(),
+      cost_.samples(),
+      std::span<const Migration>(migrations_, migrations_kept_),
+      std::span<const Gap>(gaps_.data(), gaps_kept_),
+      &cpus_used_,
+      wakeup_.samples(),
+      std::span<const uint64_t>(placement_totals_.data(), wakeup_.total() > 0 ? kPlacements : 0)};
 }
 
 }  // namespace ktstr::workload

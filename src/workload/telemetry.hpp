@@ -67,6 +67,13 @@ class Telemetry {
     if (wake_.filling_full()) grow();
     wake_.add(ns);
   }
+  // The wakee's side of a waker-stamped wakeup (wakeup.hpp): call right
+  // after the wait returned, with what the waker published before waking.
+  void wakeup_sample(uint64_t waker_ns, int waker_cpu) {
+    const uint64_t now = mono_ns();
+    record_wakeup(now > waker_ns ? now - waker_ns : 0, waker_cpu, current_cpu());
+  }
+  void record_wakeup(uint64_t latency_ns, int waker_cpu, int wakee_cpu);
   void cost_sample(uint64_t ns) {
     if (cost_.filling_full()) grow();
     cost_.add(ns);
@@ -122,8 +129,11 @@ class Telemetry {
   uint64_t gap_floor_ns_ = 0;  // shortest kept gap once all slots are used
   std::array<uint64_t, kInlineSamples> wake_inline_{};
   std::array<uint64_t, kInlineSamples> cost_inline_{};
+  std::array<uint64_t, kInlineSamples> wakeup_inline_{};
   Reservoir wake_;
   Reservoir cost_;
+  Reservoir wakeup_;  // packed (wakeup.hpp)
+  std::array<uint64_t, kPlacements> placement_totals_{};
   bool messenger_ = false;
   std::map<std::string, double> extra_;
   std::vector<std::string> warnings_;

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "check/evaluate.hpp"
+#include "check/stats.hpp"
 
 namespace ktstr::check {
 namespace {
@@ -29,7 +30,7 @@ TEST(CheckTable, EveryEntryIsComplete) {
     }
     EXPECT_EQ(find_check(d.name), &d);
   }
-  EXPECT_EQ(names.size(), 15u);
+  EXPECT_EQ(names.size(), 16u);
   EXPECT_EQ(find_check("no_such_check"), nullptr);
 }
 
@@ -38,10 +39,11 @@ TEST(CheckTable, TimingSensitiveChecks) {
   for (const auto& d : check_catalogue()) {
     if (d.timing_sensitive) timing.insert(d.name);
   }
-  EXPECT_EQ(timing, (std::set<std::string>{
-                        "max_gap_ms", "max_spread_pct", "max_throughput_cv", "min_work_rate",
-                        "max_p99_wake_latency_ns", "max_wake_latency_cv", "min_iteration_rate",
-                        "max_migration_ratio", "max_cross_node_migration_ratio"}));
+  EXPECT_EQ(timing,
+            (std::set<std::string>{"max_gap_ms", "max_spread_pct", "max_throughput_cv",
+                                   "min_work_rate", "max_p99_wake_latency_ns", "max_wakeup_p99_us",
+                                   "max_wake_latency_cv", "min_iteration_rate",
+                                   "max_migration_ratio", "max_cross_node_migration_ratio"}));
 }
 
 TEST(CheckTable, ThresholdsFollowTheTable) {
@@ -92,6 +94,27 @@ TEST(CheckTable, EvaluateReachesEveryEntryInTableOrder) {
   EXPECT_EQ(results[5].name, "min_work_rate");
   EXPECT_EQ(results[5].verdict, Verdict::kPass);
   EXPECT_DOUBLE_EQ(*results[5].value, 100);
+}
+
+}  // namespace
+}  // namespace ktstr::check
+
+namespace ktstr::check {
+namespace {
+
+// max_wakeup_p99_us judges the waker-stamped p99 in microseconds, and only
+// a cgroup that had wakeups.
+TEST(CheckTable, WakeupP99IsMeasuredInMicroseconds) {
+  const CheckDef* d = find_check("max_wakeup_p99_us");
+  ASSERT_NE(d, nullptr);
+  ASSERT_NE(d->cgroup_value, nullptr);
+  EXPECT_TRUE(d->timing_sensitive);
+  CgroupStats s;
+  EXPECT_FALSE(d->cgroup_value(s).has_value()) << "no wakeups, nothing to judge";
+  s.wakeup.all.count = 3;
+  s.wakeup.all.p99_ns = 42'500;
+  ASSERT_TRUE(d->cgroup_value(s).has_value());
+  EXPECT_DOUBLE_EQ(*d->cgroup_value(s), 42.5);
 }
 
 }  // namespace

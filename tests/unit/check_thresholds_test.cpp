@@ -14,8 +14,8 @@ TEST(CheckThresholds, DefaultsMatchTheSpecTable) {
   EXPECT_DOUBLE_EQ(t.get("max_spread_pct").limit, is_debug_build() ? 35 : 15);
   for (const char* off :
        {"isolation", "max_throughput_cv", "min_work_rate", "max_p99_wake_latency_ns",
-        "max_wake_latency_cv", "min_iteration_rate", "max_migration_ratio", "min_page_locality",
-        "max_cross_node_migration_ratio", "max_slow_tier_ratio"}) {
+        "max_wakeup_p99_us", "max_wake_latency_cv", "min_iteration_rate", "max_migration_ratio",
+        "min_page_locality", "max_cross_node_migration_ratio", "max_slow_tier_ratio"}) {
     EXPECT_FALSE(t.get(off).enabled) << off;
   }
   EXPECT_TRUE(t.get("scheduler_alive").enabled);

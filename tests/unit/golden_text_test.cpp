@@ -56,6 +56,15 @@ std::vector<workload::WorkerReport> fixed_workers() {
   a.max_gap_cpu = 1;
   for (uint64_t us = 100; us >= 1; --us) a.wake_latencies_ns.push_back(us * 1000);
   a.wake_sample_total = 100;
+  // Wakeups: 1..10 us on the waker's CPU, 11..20 us elsewhere in its LLC,
+  // with totals beyond what the reservoir kept.
+  for (int us = 1; us <= 20; ++us) {
+    a.wakeup_latencies.push_back(
+        {static_cast<uint64_t>(us) * 1000, 0, us <= 10 ? 0 : 1,
+         us <= 10 ? workload::Placement::kSameCpu : workload::Placement::kSameLlc});
+  }
+  a.wakeup_sample_total = 30;
+  a.wakeup_placement_totals = {12, 18, 0, 0, 0};
   a.completed = true;
   workload::WorkerReport b;
   b.tid = 4243;

@@ -67,6 +67,10 @@ WorkerReport full_report() {
   r.start_mono_ns = 123456789012345ULL;
   r.wake_latencies_ns = {0, 24, 256, 65536, ~0ULL};
   r.wake_sample_total = 43;
+  r.wakeup_latencies = {{83, 0, 1023, Placement::kSameNode},
+                        {(1ULL << 37) - 1, -1, 2, Placement::kUnknown}};
+  r.wakeup_sample_total = 89;
+  r.wakeup_placement_totals = {1, 0, 87, 0, 1};
   r.iteration_costs_ns = {47, 53};
   r.iteration_cost_sample_total = 59;
   r.schedstat_cpu_time_ns = 61;
@@ -105,7 +109,7 @@ TEST(ReportFields, EveryFieldIsFilledByTheTest) {
     ++checked;
   });
   EXPECT_EQ(checked, kFieldCount<WorkerReport>);
-  EXPECT_EQ(checked, 33u);  // the schema's fields (docs/results.md); change both together
+  EXPECT_EQ(checked, 36u);  // the schema's fields (docs/results.md); change both together
 }
 
 TEST(ReportFields, JsonAndCborRoundTripEveryField) {

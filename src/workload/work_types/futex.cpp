@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "workload/primitives.hpp"
+#include "workload/wakeup.hpp"
 #include "workload/work_type.hpp"
 #include "workload/work_types/families.hpp"
 #include "workload/work_types/futex_queue.hpp"
@@ -18,13 +19,15 @@ namespace {
 constexpr uint64_t kPostWakeSpinIters = 256;
 
 // Shared state of the broadcast types (futex_fan_out, fan_out_compute,
-// thundering_herd): the waker stamps the time, then bumps the generation.
+// thundering_herd): the waker stamps the time and its CPU, then bumps the
+// generation.
 struct Broadcast {
   std::atomic<uint32_t> generation;
   std::atomic<uint32_t> acks;  // fan_out_compute: workers done with this round
   std::atomic<uint64_t> stamp_ns;
+  std::atomic<int32_t> stamp_cpu;
 };
-static_assert(sizeof(Broadcast) == 16);
+static_assert(sizeof(Broadcast) == 24);
 
 void spin_or_unit(WorkerContext& ctx, uint64_t n) {
   if (n > 0)
@@ -34,42 +37,64 @@ void spin_or_unit(WorkerContext& ctx, uint64_t n) {
 }
 
 void broadcast(WorkerContext& ctx, Broadcast* b) {
-  b->stamp_ns.store(mono_ns(), std::memory_order_relaxed);
+  const WakerStamp st = stamp_now();
+  b->stamp_cpu.store(st.cpu, std::memory_order_relaxed);
+  b->stamp_ns.store(st.ns, std::memory_order_relaxed);
   b->generation.fetch_add(1, std::memory_order_release);
   sys::futex_wake(&b->generation, INT_MAX, !ctx.thread_mode);
 }
 
 // Waits for the next generation after `seen` and records now − the waker's
-// stamp. Returns false on stop.
+// stamp (the broadcast types' "wake" sample predates the wakeup sample and
+// measures the same thing, also when no wait slept); a wait that slept and
+// was woken is also a wakeup sample. Returns false on stop.
 bool await_broadcast(WorkerContext& ctx, Broadcast* b, uint32_t& seen) {
-  if (!wait_for_change(ctx, &b->generation, seen)) return false;
+  const WaitEnd end = wait_for_wake(ctx, &b->generation, seen);
+  if (end == WaitEnd::kStopped) return false;
   seen = b->generation.load(std::memory_order_acquire);
   const uint64_t stamp = b->stamp_ns.load(std::memory_order_relaxed);
+  const int cpu = b->stamp_cpu.load(std::memory_order_relaxed);
   const uint64_t now = mono_ns();
+  if (end == WaitEnd::kWoken)
+    ctx.tel->record_wakeup(now > stamp ? now - stamp : 0, cpu, current_cpu());
   if (now >= stamp) ctx.tel->wake_sample(now - stamp);
   ctx.tel->after_block();
   return true;
 }
 
-// The pair shares one 32-bit word holding the position (0 or 1) whose turn
-// it is. A worker spins, hands the turn over, wakes its partner and blocks
-// until the turn comes back; the block time is the wake sample.
+// The pair's shared word: the position (0 or 1) whose turn it is, and the
+// stamp the waker wrote before handing the turn over (read only by the
+// side the turn went to, before it hands it back: no race).
+struct PingPong {
+  std::atomic<uint32_t> turn;
+  uint32_t pad;
+  WakerStamp stamp;
+};
+static_assert(sizeof(PingPong) == 24);
+
+// A worker spins, stamps, hands the turn over, wakes its partner and blocks
+// until the turn comes back. Two samples: the block time (the "wake"
+// reservoir: includes the partner's spin) and, when the wait slept and was
+// woken, the wakeup latency from the partner's stamp.
 void run_futex_ping_pong(WorkerContext& ctx) {
   const auto spin_iters = static_cast<uint64_t>(ctx.params->get_int("spin_iters"));
-  auto* turn = ctx.shared_as<std::atomic<uint32_t>>();
+  auto* pp = ctx.shared_as<PingPong>();
   const auto me = static_cast<uint32_t>(ctx.pos);
   const uint32_t partner = me ^ 1U;
   const bool shared = !ctx.thread_mode;
   while (!ctx.stopped()) {
-    if (turn->load(std::memory_order_acquire) != me) {
+    if (pp->turn.load(std::memory_order_acquire) != me) {
       const uint64_t before = mono_ns();
-      if (!wait_for_change(ctx, turn, partner)) break;
+      const WaitEnd end = wait_for_wake(ctx, &pp->turn, partner);
+      if (end == WaitEnd::kStopped) break;
+      if (end == WaitEnd::kWoken) ctx.tel->wakeup_sample(pp->stamp.ns, pp->stamp.cpu);
       ctx.tel->wake_sample(mono_ns() - before);
       ctx.tel->after_block();
     }
     spin_or_unit(ctx, spin_iters);
-    turn->store(partner, std::memory_order_release);
-    sys::futex_wake(turn, 1, shared);
+    pp->stamp = stamp_now();
+    pp->turn.store(partner, std::memory_order_release);
+    sys::futex_wake(&pp->turn, 1, shared);
     ctx.tel->iteration();
   }
 }
@@ -279,23 +304,23 @@ size_t param_size(const ParamValues& p, const char* name) {
 void register_futex_work_types(WorkTypeRegistry& reg) {
   auto pair = [](const ParamValues&) -> size_t { return 2; };
   auto fan_out_group = [](const ParamValues& p) { return param_size(p, "fan_out") + 1; };
-  auto sixteen = [](const ParamValues&) -> size_t { return sizeof(Broadcast); };
+  auto broadcast_bytes = [](const ParamValues&) -> size_t { return sizeof(Broadcast); };
   reg.add({.name = "futex_ping_pong",
            .family = "futex",
            .summary = "pairs hand a futex word back and forth: wake latency of a 1:1 handoff",
            .params = {{"spin_iters", ParamKind::kInt, "1024", "spin work before each handoff"}},
-           .samples = "wake",
+           .samples = "wake+wakeup",
            .group_size = pair,
-           .shared_bytes = [](const ParamValues&) -> size_t { return 4; },
+           .shared_bytes = [](const ParamValues&) -> size_t { return sizeof(PingPong); },
            .run = run_futex_ping_pong});
   reg.add({.name = "futex_fan_out",
            .family = "futex",
            .summary = "one messenger bumps a generation and wakes fan_out receivers: 1:N wakeups",
            .params = {{"fan_out", ParamKind::kInt, "4", "receivers per messenger", 1, 1024},
                       {"spin_iters", ParamKind::kInt, "1024", "messenger work per broadcast"}},
-           .samples = "wake",
+           .samples = "wake+wakeup",
            .group_size = fan_out_group,
-           .shared_bytes = sixteen,
+           .shared_bytes = broadcast_bytes,
            .run = run_futex_fan_out});
   reg.add({.name = "fan_out_compute",
            .family = "futex",
@@ -307,9 +332,9 @@ void register_futex_work_types(WorkTypeRegistry& reg) {
                       {"operations", ParamKind::kInt, "5", "matrix multiplies per round", 1},
                       {"sleep_us", ParamKind::kInt, "100", "sleep after waking, before compute", 1,
                        10000000}},
-           .samples = "wake",
+           .samples = "wake+wakeup",
            .group_size = fan_out_group,
-           .shared_bytes = sixteen,
+           .shared_bytes = broadcast_bytes,
            .run = run_fan_out_compute});
   reg.add({.name = "mutex_contention",
            .family = "futex",
@@ -319,7 +344,7 @@ void register_futex_work_types(WorkTypeRegistry& reg) {
                       {"work_iters", ParamKind::kInt, "1024", "spin between acquisitions", 1}},
            .samples = "wake",
            .group_size = [](const ParamValues& p) { return param_size(p, "contenders"); },
-           .shared_bytes = sixteen,
+           .shared_bytes = [](const ParamValues&) -> size_t { return sizeof(ContendedLock); },
            .run = run_mutex_contention});
   reg.add(
       {.name = "thundering_herd",
@@ -328,9 +353,9 @@ void register_futex_work_types(WorkTypeRegistry& reg) {
        .params = {{"waiters", ParamKind::kInt, "7", "workers woken per batch", 1, 1024},
                   {"batches", ParamKind::kInt, "1000", "broadcasts before the waker idles", 1},
                   {"inter_batch_ms", ParamKind::kInt, "5", "sleep between broadcasts", 1, 60000}},
-       .samples = "wake",
+       .samples = "wake+wakeup",
        .group_size = [](const ParamValues& p) { return param_size(p, "waiters") + 1; },
-       .shared_bytes = sixteen,
+       .shared_bytes = broadcast_bytes,
        .run = run_thundering_herd});
   register_producer_consumer_work_type(reg);
 }

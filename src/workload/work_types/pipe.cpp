@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "workload/primitives.hpp"
+#include "workload/wakeup.hpp"
 #include "workload/work_type.hpp"
 #include "workload/work_types/families.hpp"
 
@@ -47,27 +48,41 @@ bool read_when_ready(WorkerContext& ctx, int fd, void* buf, size_t len) {
 }
 
 // Pipe i carries what position i writes: position p writes pipes[p] and
-// reads its partner's pipes[p ^ 1]. Both sides spin, send one byte and wait
-// for the other's; the wait is the wake sample.
+// reads its partner's pipes[p ^ 1]. A strict ping-pong: position 0 starts
+// with the token; a worker waits for its partner's message, spins
+// burst_iters, then sends its own. Each message is the sender's stamp,
+// taken right before the write that wakes the reader. Two samples per
+// receive: the blocked time (poll+read: the partner's spin plus two
+// handoffs) and the wakeup latency from the stamp.
+//
+// (Both sides used to spin, write, then wait at the same time: the
+// partner's byte was then usually already in the pipe, so the "wake"
+// sample timed a poll+read that never slept: ~1.5 us across CPUs.)
 void run_pipe_io(WorkerContext& ctx) {
   const auto burst_iters = static_cast<uint64_t>(ctx.params->get_int("burst_iters"));
   const int out = ctx.pipes[ctx.pos][1];
   const int in = ctx.pipes[ctx.pos ^ 1][0];
-  char byte = 'x';
+  bool holding = ctx.pos == 0;
   while (!ctx.stopped()) {
+    if (!holding) {
+      WakerStamp got;
+      const uint64_t before = mono_ns();
+      if (!read_when_ready(ctx, in, &got, sizeof got)) break;
+      ctx.tel->wakeup_sample(got.ns, got.cpu);
+      ctx.tel->wake_sample(mono_ns() - before);
+      ctx.tel->after_block();
+    }
+    holding = false;
     spin(ctx, burst_iters);
-    if (!write_exact(out, &byte, 1)) break;
-    const uint64_t before = mono_ns();
-    if (!read_when_ready(ctx, in, &byte, 1)) break;
-    ctx.tel->wake_sample(mono_ns() - before);
-    ctx.tel->after_block();
+    const WakerStamp st = stamp_now();
+    if (!write_exact(out, &st, sizeof st)) break;
     ctx.tel->iteration();
   }
 }
 
-// wake_chain, futex flavour: the waker's u64 stamp at offset 0, then one
-// u32 word per stage that the previous stage bumps.
-constexpr size_t kChainWordsOffset = 8;
+// wake_chain, futex flavour: the waker's stamp at offset 0, then one u32
+// word per stage that the previous stage bumps.
+constexpr size_t kChainWordsOffset = sizeof(WakerStamp);
 
 bool is_pipe_chain(const ParamValues& p) {
   return p.get_str("wake") == "pipe";
@@ -82,28 +97,35 @@ class ChainLink {
         depth_(static_cast<size_t>(ctx.params->get_int("depth"))),
         pipe_(is_pipe_chain(*ctx.params)) {}
 
+  // The hop's "wake" sample is now − the stamp (as it always was); a pipe
+  // read, or a futex wait that slept and was woken, is also a wakeup sample.
   bool receive() {
-    uint64_t stamp = 0;
+    WakerStamp stamp;
+    bool woken = true;
     if (pipe_) {
       if (!read_when_ready(ctx_, ctx_.pipes[(ctx_.pos + depth_ - 1) % depth_][0], &stamp,
                            sizeof stamp)) {
         return false;
       }
     } else {
-      if (!wait_for_change(ctx_, word(ctx_.pos), seen_)) return false;
+      const WaitEnd end = wait_for_wake(ctx_, word(ctx_.pos), seen_);
+      if (end == WaitEnd::kStopped) return false;
+      woken = end == WaitEnd::kWoken;
       seen_ = word(ctx_.pos)->load(std::memory_order_acquire);
-      stamp = stamp_slot()->load(std::memory_order_relaxed);
+      stamp = *stamp_slot();
     }
     const uint64_t now = mono_ns();
-    if (now >= stamp) ctx_.tel->wake_sample(now - stamp);
+    const uint64_t lat = now >= stamp.ns ? now - stamp.ns : 0;
+    if (woken) ctx_.tel->record_wakeup(lat, stamp.cpu, current_cpu());
+    ctx_.tel->wake_sample(lat);
     ctx_.tel->after_block();
     return true;
   }
 
   bool forward() {
-    const uint64_t stamp = mono_ns();
+    const WakerStamp stamp = stamp_now();
     if (pipe_) return write_exact(ctx_.pipes[ctx_.pos][1], &stamp, sizeof stamp);
-    stamp_slot()->store(stamp, std::memory_order_relaxed);
+    *stamp_slot() = stamp;
     auto* next = word((ctx_.pos + 1) % depth_);
     next->fetch_add(1, std::memory_order_release);
     sys::futex_wake(next, 1, !ctx_.thread_mode);
@@ -111,7 +133,9 @@ class ChainLink {
   }
 
  private:
-  std::atomic<uint64_t>* stamp_slot() const { return ctx_.shared_as<std::atomic<uint64_t>>(); }
+  // Written by the token holder before it bumps the next word (release),
+  // read by that stage after it saw the bump (acquire): one writer at a time.
+  WakerStamp* stamp_slot() const { return ctx_.shared_as<WakerStamp>(); }
   std::atomic<uint32_t>* word(size_t stage) const {
     return ctx_.shared_as<std::atomic<uint32_t>>(kChainWordsOffset + 4 * stage);
   }
@@ -161,9 +185,10 @@ Status validate_wake_chain(const ParamValues& p) {
 void register_pipe_work_types(WorkTypeRegistry& reg) {
   reg.add({.name = "pipe_io",
            .family = "pipe",
-           .summary = "pairs spin, send each other one byte through pipes and wait for the reply",
-           .params = {{"burst_iters", ParamKind::kInt, "1024", "spin before each exchange", 1}},
-           .samples = "wake",
+           .summary =
+               "pairs pass a token through two pipes: wait for it, spin burst_iters, send it back",
+           .params = {{"burst_iters", ParamKind::kInt, "1024", "spin before each send", 1}},
+           .samples = "wake+wakeup",
            .group_size = [](const ParamValues&) -> size_t { return 2; },
            .pipes_per_unit = [](const ParamValues&) -> size_t { return 2; },
            .run = run_pipe_io});
@@ -182,7 +207,7 @@ void register_pipe_work_types(WorkTypeRegistry& reg) {
                    {"pipe", "futex"}},
                   {"work_per_hop", ParamKind::kDuration, "100us", "spin time of each stage per hop",
                    1}},
-       .samples = "wake",
+       .samples = "wake+wakeup",
        .group_size = [](const ParamValues& p) { return static_cast<size_t>(p.get_int("depth")); },
        .shared_bytes = [](const ParamValues& p) -> size_t {
          if (is_pipe_chain(p)) return 0;

@@ -16,6 +16,7 @@
 
 #include "sys/sched.hpp"
 #include "workload/primitives.hpp"
+#include "workload/wakeup.hpp"
 #include "workload/work_type.hpp"
 #include "workload/work_types/families.hpp"
 #include "workload/work_types/sched_helpers.hpp"
@@ -219,6 +220,7 @@ struct WakerShared {
   std::atomic<uint32_t> gen;
   std::atomic<uint32_t> ack;
   std::atomic<uint64_t> stamp_ns;
+  std::atomic<int32_t> stamp_cpu;
 };
 
 // Waits until *word == want (or stop); false when stopped.
@@ -248,14 +250,21 @@ void run_asymmetric_waker(WorkerContext& ctx) {
     if (waker) {
       spin(ctx, burst);
       ++gen;
-      sh->stamp_ns.store(mono_ns(), std::memory_order_relaxed);
+      const WakerStamp st = stamp_now();
+      sh->stamp_cpu.store(st.cpu, std::memory_order_relaxed);
+      sh->stamp_ns.store(st.ns, std::memory_order_relaxed);
       sh->gen.store(gen, std::memory_order_release);
       sys::futex_wake(&sh->gen, 1, shared);
       if (!wait_until(ctx, &sh->ack, gen)) break;
       ctx.tel->after_block();
     } else {
-      if (!wait_for_change(ctx, &sh->gen, gen)) break;
-      ctx.tel->wake_sample(mono_ns() - sh->stamp_ns.load(std::memory_order_relaxed));
+      const WaitEnd end = wait_for_wake(ctx, &sh->gen, gen);
+      if (end == WaitEnd::kStopped) break;
+      const uint64_t stamp = sh->stamp_ns.load(std::memory_order_relaxed);
+      if (end == WaitEnd::kWoken) {
+        ctx.tel->wakeup_sample(stamp, sh->stamp_cpu.load(std::memory_order_relaxed));
+      }
+      ctx.tel->wake_sample(mono_ns() - stamp);
       ctx.tel->after_block();
       gen = sh->gen.load(std::memory_order_acquire);
       spin(ctx, burst);
@@ -327,7 +336,7 @@ void register_rt_work_types(WorkTypeRegistry& reg) {
            .params = {{"waker_class", ParamKind::kChoice, "cfs", "waker's class", 0, 0, classes},
                       {"wakee_class", ParamKind::kChoice, "cfs", "wakee's class", 0, 0, classes},
                       {"burst_iters", ParamKind::kInt, "1024", "spin per round", 1, 1LL << 32}},
-           .samples = "wake",
+           .samples = "wake+wakeup",
            .group_size = [](const ParamValues&) -> size_t { return 2; },
            .shared_bytes = [](const ParamValues&) -> size_t { return sizeof(WakerShared); },
            .needs = {"cap_sys_nice"},

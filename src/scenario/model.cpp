@@ -163,9 +163,9 @@ std::string describe(const Op& op) {
     case K::kRestartScheduler:
       return s;
     case K::kReplaceScheduler:
-      return fmt::format("{} {}{}", s, op.scheduler.empty() ? "(same binary)" : op.scheduler,
-                         op.sched_args ? fmt::format(" args [{}]", fmt::join(*op.sched_args, " "))
-                                       : "");
+      return fmt::format(
+          "{} {}{}", s, op.scheduler.empty() ? "(same binary)" : op.scheduler,
+          op.sched_args ? fmt::format(" args [{}]", fmt::join(*op.sched_args, " ")) : "");
     default:
       return s + " " + op.cgroup;
   }

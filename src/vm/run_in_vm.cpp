@@ -53,8 +53,8 @@ Result<std::string> resolve_cache_root(const VmRequest& req) {
 }
 
 Status build_initrd(const VmRequest& req, const std::string& root, const std::string& run_dir,
-                    const sched::SchedulerSpec& spec, const std::vector<sched::SchedulerSpec>& extra,
-                    Prepared& p) {
+                    const sched::SchedulerSpec& spec,
+                    const std::vector<sched::SchedulerSpec>& extra, Prepared& p) {
   BaseInputs in;
   if (req.init_binary.empty()) {
     auto self = self_exe_path();

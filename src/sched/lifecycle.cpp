@@ -84,6 +84,10 @@ void set_lifecycle_expected(const SchedExtState& st) {
   expected_slot() = st;
 }
 
+void clear_lifecycle_expected() {
+  expected_slot().reset();
+}
+
 Result<SchedulerControl> SchedulerControl::from_environment(std::string sysfs_root) {
   if (!read_sched_ext_state(sysfs_root).supported) {
     return environment_error(

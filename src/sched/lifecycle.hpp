@@ -72,6 +72,7 @@ bool wait_for_sched_ext(const std::string& sysfs_root,
 // nullopt when none ran.
 std::optional<SchedExtState> lifecycle_expected();
 void set_lifecycle_expected(const SchedExtState& st);
+void clear_lifecycle_expected();  // tests
 
 // Owns the scheduler under test for lifecycle ops. Not thread-safe.
 class SchedulerControl {

@@ -16,6 +16,7 @@
 #include "scenario/catalogue.hpp"
 #include "scenario/lifecycle.hpp"
 #include "scenario/toml_loader.hpp"
+#include "sched/host_probe.hpp"
 #include "sched/lifecycle.hpp"
 
 namespace ktstr::scenario {
@@ -131,6 +132,24 @@ TEST_F(FakeSysfs, WaitConfirmsTheChangeOrTimesOutWithTheLastState) {
   EXPECT_FALSE(sched::wait_for_sched_ext(
       root_, disabled, 5'000'000'000, [] { return std::string("scheduler exited"); }, last, why));
   EXPECT_EQ(why, "scheduler exited");
+}
+
+// scheduler_alive follows what the last confirmed op left, not the start.
+TEST_F(FakeSysfs, WatchExpectsTheStateTheLastConfirmedOpLeft) {
+  set("enabled", "simple", 3);
+  auto watch = sched::SchedExtWatch::on_attached(root_.string());
+  ASSERT_TRUE(watch);
+  EXPECT_EQ(watch->lost_reason(), "");
+  set("disabled", "", 3);
+  EXPECT_NE(watch->lost_reason(), "");  // no op asked for it: lost
+  sched::set_lifecycle_expected(sched::read_sched_ext_state(root_.string()));
+  EXPECT_EQ(watch->lost_reason(), "");  // a detach did
+  set("enabled", "simple", 4);
+  EXPECT_NE(watch->lost_reason(), "");  // re-enabled behind our back
+  sched::set_lifecycle_expected(sched::read_sched_ext_state(root_.string()));
+  EXPECT_EQ(watch->lost_reason(), "");  // an attach confirmed it
+  sched::clear_lifecycle_expected();
+  EXPECT_NE(watch->lost_reason(), "");  // back to the start: enable_seq 3
 }
 
 TEST_F(FakeSysfs, LifecycleOpsNeedSchedExtAndASchedulerUnderTest) {

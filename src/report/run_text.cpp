@@ -148,6 +148,13 @@ std::string render_run_text(const scenario::RunResult& run) {
     out += "\nwarnings:\n";
     for (const auto& w : warnings) out += "  " + w + "\n";
   }
+  std::string lifecycle;
+  for (const auto& r : run.scenarios) {
+    for (const auto& l : r.lifecycle) {
+      lifecycle += fmt::format("  {} +{:.2f}s {}\n", r.name, l.at_ms / 1e3, l.describe());
+    }
+  }
+  if (!lifecycle.empty()) out += "\nscheduler lifecycle:\n" + lifecycle;
   const auto n = [&](Verdict v) { return counts[static_cast<int>(v)]; };
   const std::string flaky =
       n(Verdict::kFlaky) > 0 ? fmt::format(", {} flaky", n(Verdict::kFlaky)) : "";

@@ -190,14 +190,28 @@ Op kill_payload(std::string name) {
   op.payload = std::move(name);
   return op;
 }
-Op detach_scheduler() {
-  return make(Op::Kind::kDetachScheduler);
+Op detach_scheduler(uint64_t timeout_ns) {
+  Op op = make(Op::Kind::kDetachScheduler);
+  op.timeout_ns = timeout_ns;
+  return op;
 }
-Op attach_scheduler() {
-  return make(Op::Kind::kAttachScheduler);
+Op attach_scheduler(uint64_t timeout_ns) {
+  Op op = make(Op::Kind::kAttachScheduler);
+  op.timeout_ns = timeout_ns;
+  return op;
 }
-Op restart_scheduler() {
-  return make(Op::Kind::kRestartScheduler);
+Op restart_scheduler(uint64_t timeout_ns) {
+  Op op = make(Op::Kind::kRestartScheduler);
+  op.timeout_ns = timeout_ns;
+  return op;
+}
+Op replace_scheduler(std::string scheduler, std::optional<std::vector<std::string>> args,
+                     uint64_t timeout_ns) {
+  Op op = make(Op::Kind::kReplaceScheduler);
+  op.scheduler = std::move(scheduler);
+  op.sched_args = std::move(args);
+  op.timeout_ns = timeout_ns;
+  return op;
 }
 }  // namespace ops
 

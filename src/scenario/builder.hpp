@@ -88,9 +88,16 @@ Op unfreeze(std::string cgroup);
 Op run_payload(std::string name, std::vector<std::string> argv, std::string cgroup = "");
 Op wait_payload(std::string name, uint64_t timeout_ns = 10'000'000'000);
 Op kill_payload(std::string name);
-Op detach_scheduler();
-Op attach_scheduler();
-Op restart_scheduler();
+// Scheduler lifecycle (scenario/lifecycle.hpp): each waits up to
+// `timeout_ns` for the kernel to confirm the change.
+Op detach_scheduler(uint64_t timeout_ns = kLifecycleTimeoutNs);
+Op attach_scheduler(uint64_t timeout_ns = kLifecycleTimeoutNs);
+Op restart_scheduler(uint64_t timeout_ns = kLifecycleTimeoutNs);
+// `scheduler`: a fixture name or path, "" = the same binary; `args`:
+// nullopt = the same arguments. At least one must change something.
+Op replace_scheduler(std::string scheduler,
+                     std::optional<std::vector<std::string>> args = std::nullopt,
+                     uint64_t timeout_ns = kLifecycleTimeoutNs);
 }  // namespace ops
 
 class ScenarioBuilder {

@@ -178,6 +178,7 @@ Status Engine::hold(const Step& step, uint64_t hold_ns, size_t index) {
 void Engine::finish() {
   if (released_ns_ != 0 && run_end_ns_ == 0) run_end_ns_ = mono_ns();  // stopped by an error
   progress(0, "collecting");
+  if (lifecycle_used_) restore_scheduler();
   if (cgm_) {
     for (auto& [name, c] : cgroups_) {
       if (!c.frozen) continue;

@@ -1,5 +1,5 @@
 // Engine: op dispatch and the cgroup side of ops (create, remove, cpusets,
-// limits, freeze, moves, scheduler hooks).
+// limits, freeze, moves).
 #include "scenario/engine_impl.hpp"
 #include "scenario/resolve.hpp"
 #include "topology/cpuset_math.hpp"
@@ -100,13 +100,6 @@ Status Engine::remove_cgroup(const std::string& name) {
   return {};
 }
 
-// No scheduler lifecycle is wired to the engine yet: the op is recorded as
-// not applicable.
-Status Engine::scheduler_op(const char* what) {
-  event("op", fmt::format("{}: not applicable (no scheduler under test here)", what));
-  return {};
-}
-
 Status Engine::apply(const Op& op, bool in_loop) {
   using K = Op::Kind;
   Status st;
@@ -173,11 +166,10 @@ Status Engine::apply(const Op& op, bool in_loop) {
       st = kill_payload(op.payload);
       break;
     case K::kDetachScheduler:
-      return scheduler_op("detach_scheduler");
     case K::kAttachScheduler:
-      return scheduler_op("attach_scheduler");
     case K::kRestartScheduler:
-      return scheduler_op("restart_scheduler");
+    case K::kReplaceScheduler:
+      return lifecycle_op(op, in_loop);
   }
   KTSTR_TRY(at(std::move(st), op));
   std::string detail = describe(op);

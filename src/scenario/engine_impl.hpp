@@ -70,10 +70,13 @@ class Engine {
   Status remove_cgroup(const std::string& name);
   Status set_cpuset(const std::string& name, const std::optional<CpuSet>& cpus);
   Status apply_limits(const std::string& name, const Limits& l);
-  Status scheduler_op(const char* what);
   std::optional<CpuSet> effective_cpuset(const std::string& name) const;
   CpuSet placement_cpus(const std::string& name) const;
   void note_cpusets();
+
+  // engine_lifecycle.cpp
+  Status lifecycle_op(const Op& op, bool in_loop);
+  void restore_scheduler();  // after a scenario that changed it
 
   // engine_workers.cpp
   Status spawn(const std::string& cgroup, const std::vector<WorkDef>& works, bool start_now);
@@ -108,6 +111,7 @@ class Engine {
   size_t next_work_group_ = 0;
   size_t steps_total_ = 1;
   bool health_failed_ = false;
+  bool lifecycle_used_ = false;
   // Phase marks (mono ns; 0 = not reached) and the control thread's run
   // delay over the run phase.
   uint64_t released_ns_ = 0, run_end_ns_ = 0, collect_end_ns_ = 0, teardown_end_ns_ = 0;

@@ -124,6 +124,7 @@ constexpr EnumName<Op::Kind> kOpNames[] = {
     {Op::Kind::kDetachScheduler, "detach_scheduler"},
     {Op::Kind::kAttachScheduler, "attach_scheduler"},
     {Op::Kind::kRestartScheduler, "restart_scheduler"},
+    {Op::Kind::kReplaceScheduler, "replace_scheduler"},
 };
 
 }  // namespace
@@ -161,9 +162,28 @@ std::string describe(const Op& op) {
     case K::kAttachScheduler:
     case K::kRestartScheduler:
       return s;
+    case K::kReplaceScheduler:
+      return fmt::format(
+          "{} {}{}", s, op.scheduler.empty() ? "(same binary)" : op.scheduler,
+          op.sched_args ? fmt::format(" args [{}]", fmt::join(*op.sched_args, " ")) : "");
     default:
       return s + " " + op.cgroup;
   }
+}
+
+bool is_lifecycle_op(Op::Kind k) {
+  using K = Op::Kind;
+  return k == K::kDetachScheduler || k == K::kAttachScheduler || k == K::kRestartScheduler ||
+         k == K::kReplaceScheduler;
+}
+
+bool has_lifecycle_ops(const Scenario& s) {
+  for (const auto& st : s.steps) {
+    for (const auto& op : st.ops) {
+      if (is_lifecycle_op(op.kind)) return true;
+    }
+  }
+  return false;
 }
 
 namespace {

@@ -110,6 +110,7 @@ struct Op {
     kDetachScheduler,
     kAttachScheduler,
     kRestartScheduler,
+    kReplaceScheduler,
   };
   Kind kind = Kind::kStop;
   std::string cgroup;                    // the target; swap: a; move_all: from
@@ -121,9 +122,20 @@ struct Op {
   workload::AffinityIntent affinity;     // set_affinity
   std::string payload;                   // run/wait/kill_payload: its name
   std::vector<std::string> argv;         // run_payload
-  uint64_t timeout_ns = 10'000'000'000;  // wait_payload
+  uint64_t timeout_ns = 10'000'000'000;  // wait_payload; lifecycle ops: kLifecycleTimeoutNs
+  // replace_scheduler (scenario/lifecycle.hpp): the new binary (a fixture
+  // name such as "scx_qmap" or a path; "" = the same binary) and/or its
+  // arguments (nullopt = the same arguments).
+  std::string scheduler;
+  std::optional<std::vector<std::string>> sched_args;
   int line = 0;
 };
+
+// How long a scheduler lifecycle op waits for the kernel to confirm it by
+// default: BPF verification and attach take seconds under TCG.
+inline constexpr uint64_t kLifecycleTimeoutNs = 30'000'000'000;
+// detach/attach/restart/replace_scheduler.
+bool is_lifecycle_op(Op::Kind k);
 
 // The TOML spelling of an op kind ("swap_cpusets") and back.
 std::string op_name(Op::Kind k);
@@ -186,6 +198,10 @@ struct Scenario {
 // the duration; each work entry passes workload::check_spec_fields. Errors are kInvalidInput with
 // "<source>:<line>" as context when the entity has a line.
 Status validate(const Scenario& s);
+
+// Any step applies a scheduler lifecycle op (the run needs sched_ext and a
+// scheduler under test).
+bool has_lifecycle_ops(const Scenario& s);
 
 // Work types the scenario names that this build's registry lacks.
 std::vector<std::string> missing_work_types(const Scenario& s);

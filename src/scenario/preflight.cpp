@@ -1,4 +1,5 @@
 #include "scenario/preflight.hpp"
+#include "scenario/lifecycle.hpp"
 
 #include <fmt/format.h>
 
@@ -225,7 +226,9 @@ DryRun dry_run(const RunFlags& f, const std::string& vm_topology_spec) {
     out.problems.push_back(select_for_run(f).error());
   }
   for (const auto& s : out.selected) {
-    out.skip_reasons.push_back(skip_reason(s, *t, !vm));
+    std::string why = skip_reason(s, *t, !vm);
+    if (why.empty() && !vm) why = lifecycle_unavailable(s);  // a real run: exit 3
+    out.skip_reasons.push_back(std::move(why));
     for (auto& e : preflight_problems(s, *t, where)) out.problems.push_back(std::move(e));
   }
   return out;

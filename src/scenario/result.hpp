@@ -21,6 +21,7 @@
 #include "scenario/fingerprint.hpp"
 #include "sched/health.hpp"
 #include "sched/host_probe.hpp"
+#include "sched/lifecycle.hpp"
 #include "sched/noise.hpp"
 #include "util/error_kind.hpp"
 #include "workload/report.hpp"
@@ -98,6 +99,9 @@ struct ScenarioResult {
   // duration_ms summed over the attempts.
   std::vector<ScenarioResult> attempts;
   sched::NoiseReport noise;  // host noise from setup to collection
+  // Scheduler lifecycle ops in the order applied (JSON "lifecycle", only
+  // when there were any); at_ms since the scenario started.
+  std::vector<sched::LifecycleRecord> lifecycle;
 };
 
 // The machine a run was made on (sched/host_probe.hpp reads it).

@@ -4,6 +4,8 @@
 
 #include "scenario/catalogue.hpp"
 #include "scenario/confirm.hpp"
+#include "scenario/lifecycle.hpp"
+#include "sched/scheduler.hpp"
 #include "util/duration.hpp"
 #include "vm/vm_outcome.hpp"
 #include "workload/io_devices.hpp"
@@ -58,6 +60,29 @@ Result<std::vector<Scenario>> select_for_run(const RunFlags& f) {
   return selected;
 }
 
+namespace {
+
+// Lifecycle ops need a sched_ext scheduler under test; the binaries their
+// replace_scheduler ops name go into the guest too.
+Status lifecycle_for_vm(const RunFlags& f, vm::VmRequest& req) {
+  auto selected = select_scenarios(f.targets, f.filter);
+  if (!selected) return {};  // the run reports the selection error itself
+  for (const auto& s : *selected) {
+    if (!has_lifecycle_ops(s)) continue;
+    if (req.scheduler.empty() || req.scheduler == sched::kEevdf) {
+      return invalid_input(
+          fmt::format("scenario {} detaches/attaches the scheduler under test, but the "
+                      "scheduler is EEVDF: pass --scheduler scx_NAME (and --kernel sched-ext)",
+                      s.name),
+          "--scheduler");
+    }
+  }
+  req.extra_schedulers = replacement_schedulers(*selected);
+  return {};
+}
+
+}  // namespace
+
 Result<vm::VmRequest> vm_run_request(const vm::VmFlags& vm_flags, const RunFlags& f,
                                      bool keep_reports) {
   if (!f.allow_devices.empty()) {
@@ -69,6 +94,7 @@ Result<vm::VmRequest> vm_run_request(const vm::VmFlags& vm_flags, const RunFlags
   auto budget = planned_ms(f);
   if (!budget) return unexpected(budget.error());
   if (req->timeout_ms == 0) req->timeout_ms = *budget;
+  KTSTR_TRY(lifecycle_for_vm(f, *req));
   const auto& e = f.engine;
   req->argv =
       vm::guest_run_argv({f.targets, e.duration, e.workers, f.filter, f.repeat, e.checks, e.seed,

@@ -9,6 +9,7 @@
 #include "scenario/dead_runs.hpp"
 #include "scenario/fingerprint.hpp"
 #include "scenario/interrupt.hpp"
+#include "scenario/lifecycle.hpp"
 #include "scenario/requirements.hpp"
 #include "sched/host_probe.hpp"
 #include "sched/noise.hpp"
@@ -109,6 +110,7 @@ Result<EngineOptions> make_engine_options(const EngineSettings& o) {
 }
 
 Status check_run_environment(const std::vector<Scenario>& selected) {
+  KTSTR_TRY(check_lifecycle_environment(selected));
   if (std::none_of(selected.begin(), selected.end(), needs_cgroups)) return {};
   auto topo = topo::Topology::from_sysfs();
   if (!topo) return unexpected(topo.error());

@@ -39,7 +39,8 @@ struct EngineSettings {
 // follows it (scheduler_alive fails when it is replaced or detached).
 Result<EngineOptions> make_engine_options(const EngineSettings& settings);
 
-// Scenarios with cgroups cannot run without a usable cgroup tree: an
+// Scenarios with cgroups cannot run without a usable cgroup tree, nor
+// scheduler lifecycle ops without sched_ext and a scheduler under test: an
 // environment error that says how to fix it, instead of skipping them all.
 Status check_run_environment(const std::vector<Scenario>& selected);
 

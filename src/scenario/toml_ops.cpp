@@ -209,6 +209,12 @@ std::vector<std::string> op_keys(Op::Kind k) {
       return {"op", "name", "timeout"};
     case K::kKillPayload:
       return {"op", "name"};
+    case K::kDetachScheduler:
+    case K::kAttachScheduler:
+    case K::kRestartScheduler:
+      return {"op", "timeout"};
+    case K::kReplaceScheduler:
+      return {"op", "scheduler", "args", "timeout"};
     default:
       return {"op"};
   }
@@ -218,6 +224,33 @@ Status need_str(const TableReader& r, std::string_view key, std::string& out) {
   auto v = r.required_str(key);
   if (!v) return unexpected(v.error());
   out = *v;
+  return {};
+}
+
+Status fill_lifecycle_op(const TableReader& r, Op& op) {
+  op.timeout_ns = kLifecycleTimeoutNs;
+  auto t = r.duration_ns("timeout");
+  if (!t) return unexpected(t.error());
+  if (*t) {
+    if (**t == 0) return r.error(r.key_line("timeout"), "timeout must be > 0 (e.g. \"30s\")");
+    op.timeout_ns = **t;
+  }
+  if (op.kind != Op::Kind::kReplaceScheduler) return {};
+  auto bin = r.str("scheduler");
+  if (!bin) return unexpected(bin.error());
+  if (*bin && (*bin)->empty()) {
+    return r.error(r.key_line("scheduler"),
+                   "scheduler must name a binary (a fixture such as \"scx_qmap\" or a path)");
+  }
+  op.scheduler = bin->value_or("");
+  auto args = r.strings("args");
+  if (!args) return unexpected(args.error());
+  op.sched_args = *args;
+  if (op.scheduler.empty() && !op.sched_args) {
+    return r.error(r.line(),
+                   "replace_scheduler needs scheduler = \"scx_NAME\" (another binary) and/or "
+                   "args = [...] (other arguments); use restart_scheduler for the same ones");
+  }
   return {};
 }
 
@@ -260,7 +293,8 @@ Status fill_op(const TableReader& r, Op& op) {
     case K::kDetachScheduler:
     case K::kAttachScheduler:
     case K::kRestartScheduler:
-      return {};
+    case K::kReplaceScheduler:
+      return fill_lifecycle_op(r, op);
     default:
       break;
   }

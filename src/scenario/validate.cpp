@@ -243,6 +243,16 @@ class Validator {
         }
         running_.erase(op.payload);
         return {};
+      case K::kReplaceScheduler:
+        if (op.scheduler.empty() && !op.sched_args) {
+          return fail(op.line, "replace_scheduler needs another binary and/or other arguments");
+        }
+        [[fallthrough]];
+      case K::kDetachScheduler:
+      case K::kAttachScheduler:
+      case K::kRestartScheduler:
+        if (op.timeout_ns == 0) return fail(op.line, what + ": timeout must be > 0");
+        return {};
       default:
         return {};
     }

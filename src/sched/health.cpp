@@ -4,6 +4,7 @@
 
 #include <deque>
 
+#include "sched/lifecycle.hpp"
 #include "util/clock.hpp"
 #include "util/file_io.hpp"
 #include "util/json_struct.hpp"
@@ -66,6 +67,7 @@ nlohmann::json to_watch_json(const SchedulerHealth& h) {
           {"enable_seq_at_attach", h.enable_seq_at_attach},
           {"enable_seq", h.enable_seq},
           {"healthy", h.healthy()},
+          {"handed_over", h.handed_over},
           {"failure", h.exit_reason},
           {"exit_reason", h.exit_reason},
           {"disable_line", h.disable_line},
@@ -148,7 +150,15 @@ bool HealthWatch::wait_attached(SchedulerProcess& proc, uint64_t timeout_ms) {
 }
 
 bool HealthWatch::poll(SchedulerProcess& proc) {
+  if (!health_.handed_over && ::access(kHandoverPath, F_OK) == 0) {
+    health_.handed_over = true;
+    health_.stopping = true;
+  }
   drain_kmsg();
+  if (health_.handed_over) {
+    health_.alive = proc.alive();
+    return health_.healthy();
+  }
   health_.alive = proc.alive();
   apply_state(health_, read_sched_ext_state(sysfs_root_));
   if (!health_.alive) {

@@ -59,6 +59,9 @@ struct SchedulerHealth {
   // Set when we stop the scheduler ourselves: its "unregistered" disable
   // line and exit are expected from then on.
   bool stopping = false;
+  // A scenario's lifecycle op took the scheduler over (sched/lifecycle.hpp):
+  // its exit is expected and the engine watches what follows.
+  bool handed_over = false;
   std::string disable_line, stall_line, exit_line;
   int exit_status = -1;                   // -1 while running
   std::vector<std::string> kernel_lines;  // sched_ext lines from the kernel log

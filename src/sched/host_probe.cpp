@@ -1,4 +1,5 @@
 #include "sched/host_probe.hpp"
+#include "sched/lifecycle.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -58,9 +59,12 @@ std::optional<SchedExtWatch> SchedExtWatch::on_attached(const std::string& sysfs
 
 std::string SchedExtWatch::lost_reason() const {
   auto now = read_sched_ext_state(sysfs_root_);
-  if (now.enabled() && now.ops == start_.ops && now.enable_seq == start_.enable_seq) return {};
+  // After a lifecycle op of this process, what it confirmed is the expectation.
+  const auto expected = lifecycle_expected().value_or(start_);
+  if (!expected.enabled() && !now.enabled()) return {};
+  if (now.enabled() && now.ops == expected.ops && now.enable_seq == expected.enable_seq) return {};
   return fmt::format("sched_ext state '{}', ops '{}', enable_seq {} -> {}", now.state, now.ops,
-                     start_.enable_seq, now.enable_seq);
+                     expected.enable_seq, now.enable_seq);
 }
 
 }  // namespace ktstr::sched

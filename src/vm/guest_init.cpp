@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sched/health.hpp"
+#include "sched/lifecycle.hpp"
 #include "sched/scheduler.hpp"
 #include "util/file_io.hpp"
 #include "vm/guest_command.hpp"
@@ -107,6 +108,10 @@ void run_request(const RunRequest& req, nlohmann::json& doc, Verdict& v) {
     v.error(watch.health().exit_reason);
     return;
   }
+  // For scenario lifecycle ops (sched/lifecycle.hpp) in the command.
+  ::setenv(sched::kEnvSchedulerPath, req.scheduler_path.c_str(), 1);
+  ::setenv(sched::kEnvSchedulerArgs, nlohmann::json(req.scheduler_args).dump().c_str(), 1);
+  ::setenv(sched::kEnvSchedulerPid, std::to_string(proc->pid()).c_str(), 1);
   auto out = run_command_phase(req, &*proc, &watch, doc);
   if (!watch.health().healthy()) proc->wait_exit(req.failure_grace_ms);
   watch.stop(*proc);

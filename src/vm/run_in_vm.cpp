@@ -53,7 +53,8 @@ Result<std::string> resolve_cache_root(const VmRequest& req) {
 }
 
 Status build_initrd(const VmRequest& req, const std::string& root, const std::string& run_dir,
-                    const sched::SchedulerSpec& spec, Prepared& p) {
+                    const sched::SchedulerSpec& spec,
+                    const std::vector<sched::SchedulerSpec>& extra, Prepared& p) {
   BaseInputs in;
   if (req.init_binary.empty()) {
     auto self = self_exe_path();
@@ -75,6 +76,10 @@ Status build_initrd(const VmRequest& req, const std::string& root, const std::st
   if (!spec.is_eevdf()) {
     p.request.scheduler_path = std::string(kGuestSchedulerDir) + "/" + spec.name;
     KTSTR_TRY(add_binary_with_libs(w, spec.path, p.request.scheduler_path, present));
+  }
+  for (const auto& e : extra) {
+    const std::string guest = std::string(kGuestSchedulerDir) + "/" + e.name;
+    if (!present.count(guest)) KTSTR_TRY(add_binary_with_libs(w, e.path, guest, present));
   }
   for (const auto& [host, guest] : req.extra_files) {
     auto data = read_file(host);
@@ -104,6 +109,12 @@ Result<Prepared> prepare(const VmRequest& req, const std::string& root,
   auto spec =
       sched::resolve_scheduler(req.scheduler, req.scheduler_args, fixtures_for(p.kernel, root));
   if (!spec) return unexpected(spec.error());
+  std::vector<sched::SchedulerSpec> extra;
+  for (const auto& name : req.extra_schedulers) {
+    auto e = sched::resolve_scheduler(name, {}, fixtures_for(p.kernel, root));
+    if (!e) return unexpected(with_context(e.error(), "replace_scheduler"));
+    extra.push_back(std::move(*e));
+  }
   p.request.argv = req.argv;
   p.request.shell_command = req.shell_command;
   p.request.interactive_shell = req.interactive;
@@ -112,7 +123,7 @@ Result<Prepared> prepare(const VmRequest& req, const std::string& root,
   p.request.scheduler_args = spec->args;
   p.request.attach_timeout_ms = req.attach_timeout_ms;
   p.request.command_timeout_ms = req.command_timeout_ms;
-  KTSTR_TRY(build_initrd(req, root, run_dir, *spec, p));
+  KTSTR_TRY(build_initrd(req, root, run_dir, *spec, extra, p));
   return p;
 }
 

@@ -50,6 +50,9 @@ struct VmRequest {
   // Host files copied into the guest (e.g. a scenario file for `run FILE`):
   // {host path, absolute guest path}; rewrite argv to the guest path.
   std::vector<std::pair<std::string, std::string>> extra_files;
+  // More schedulers for the guest's /ktstr/bin (replace_scheduler ops):
+  // fixture names of the kernel, resolved like `scheduler`.
+  std::vector<std::string> extra_schedulers;
 };
 
 struct VmTimings {

@@ -43,6 +43,8 @@ void to_json(nlohmann::json& j, const ScenarioResult& t) {
   if (t.reports) j["reports"] = *t.reports;
   j["phases"] = t.phases;
   if (!t.attempts.empty()) j["attempts"] = t.attempts;
+  if (!t.monitor.empty()) j["monitor"] = t.monitor;
+  if (!t.stranded.empty()) j["stranded"] = t.stranded;
 }
 
 void from_json(const nlohmann::json& j, ScenarioResult& t) {
@@ -56,6 +58,9 @@ void from_json(const nlohmann::json& j, ScenarioResult& t) {
   if (j.contains("attempts") && j["attempts"].is_array()) {
     t.attempts = j["attempts"].get<std::vector<ScenarioResult>>();
   }
+  t.monitor =
+      j.contains("monitor") ? j["monitor"].get<sched::MonitorSeries>() : sched::MonitorSeries{};
+  t.stranded = j.value("stranded", std::vector<check::StrandedFinding>{});
 }
 
 void to_json(nlohmann::json& j, const RunResult& t) {

@@ -17,10 +17,12 @@
 
 #include "check/evaluate.hpp"
 #include "check/stats.hpp"
+#include "check/stranded.hpp"
 #include "check/verdict.hpp"
 #include "scenario/fingerprint.hpp"
 #include "sched/health.hpp"
 #include "sched/host_probe.hpp"
+#include "sched/monitor.hpp"
 #include "sched/noise.hpp"
 #include "util/error_kind.hpp"
 #include "workload/report.hpp"
@@ -98,6 +100,10 @@ struct ScenarioResult {
   // duration_ms summed over the attempts.
   std::vector<ScenarioResult> attempts;
   sched::NoiseReport noise;  // host noise from setup to collection
+  // The in-run monitor's decimated series (empty when it took < 2 samples)
+  // and the stranded-task findings (docs/scenarios.md "Monitor").
+  sched::MonitorSeries monitor;
+  std::vector<check::StrandedFinding> stranded;
 };
 
 // The machine a run was made on (sched/host_probe.hpp reads it).

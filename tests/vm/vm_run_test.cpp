@@ -26,13 +26,6 @@ std::string temp_json(const char* tag) {
   return fmt::format("/tmp/ktstr-vmrun-{}-{}.json", tag, getpid());
 }
 
-const nlohmann::json* find_check(const nlohmann::json& scenario, const std::string& name) {
-  for (const auto& c : scenario["checks"]) {
-    if (c["name"] == name) return &c;
-  }
-  return nullptr;
-}
-
 TEST(VmRun, SteadyPassesUnderEevdfOnTheDebianKernel) {
   KTSTR_REQUIRE_KERNEL(kernel, "debian");
   const std::string out = temp_json("eevdf");
@@ -64,15 +57,6 @@ TEST(VmRun, SteadyPassesUnderScxSimple) {
   EXPECT_EQ(j["host"]["scheduler"], "sched_ext:simple");
   EXPECT_EQ(j["host"]["cpus"], 4);
   EXPECT_EQ(j["vm"]["scheduler"]["ops"], "simple");
-  // The in-guest monitor ran and found no stranded worker under scx_simple.
-  const auto& s = j["scenarios"][0];
-  const auto* stranded = find_check(s, "max_stranded_ms");
-  ASSERT_NE(stranded, nullptr);
-  EXPECT_EQ((*stranded)["verdict"], "pass") << stranded->dump();
-  EXPECT_FALSE(s.contains("stranded")) << s["stranded"].dump();
-  EXPECT_GE(s["monitor"]["samples"].get<size_t>(), 10u);
-  EXPECT_EQ(s["monitor"]["cpus"].size(), 4u);
-  EXPECT_EQ(s["monitor"]["scx_state"][0], "enabled");
 }
 
 TEST(VmRun, QmapStallFailsTheRunWithTheReason) {
@@ -94,21 +78,6 @@ TEST(VmRun, QmapStallFailsTheRunWithTheReason) {
   ::unlink(out.c_str());
   EXPECT_EQ(j["verdict"], "fail");
   EXPECT_EQ(j["vm"]["reason"], "runnable task stall");
-  // The in-guest monitor saw a worker that qmap never dispatched, with an
-  // idle CPU it could use, before the sched_ext watchdog (5 s in qmap) fired.
-  ASSERT_EQ(j["scenarios"].size(), 1u) << r.out;
-  const auto& s = j["scenarios"][0];
-  ASSERT_TRUE(s.contains("stranded")) << s.dump().substr(0, 4000);
-  const auto& f = s["stranded"][0];
-  EXPECT_TRUE(f["sched_ext"].get<bool>()) << f.dump();
-  EXPECT_EQ(f["ops"], "qmap");
-  EXPECT_GE(f["to_ms"].get<double>() - f["from_ms"].get<double>(), 1000) << f.dump();
-  EXPECT_FALSE(f["idle_cpus"].empty());
-  EXPECT_LT(f["ran_ms"].get<double>(),
-            0.05 * (f["to_ms"].get<double>() - f["from_ms"].get<double>()));
-  const auto* check = find_check(s, "max_stranded_ms");
-  ASSERT_NE(check, nullptr);
-  EXPECT_EQ((*check)["verdict"], "fail");
 }
 
 TEST(VmRun, ScenarioFileIsCopiedIntoTheGuest) {

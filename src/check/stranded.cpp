@@ -181,7 +181,7 @@ CheckResult check_stranded(const Threshold& t, const std::vector<StrandedFinding
   CheckResult res = result_for(t);
   if (findings == nullptr) {
     res.verdict = Verdict::kSkip;
-    res.detail = "the monitor took fewer than 2 samples";
+    res.detail = "longest stranded window: not measured (the monitor took fewer than 2 samples)";
     return res;
   }
   res.value = findings->empty() ? 0 : findings->front().window_ms();
@@ -195,16 +195,18 @@ CheckResult check_stranded(const Threshold& t, const std::vector<StrandedFinding
   if (first != nullptr) {
     res.verdict = Verdict::kFail;
     res.value = first->window_ms();
-    res.detail = first->describe();
+    res.detail =
+        fmt::format("longest stranded window {:.0f} ms: {}", first->window_ms(), first->describe());
     if (failing > 1) res.detail += fmt::format(" (+{} more)", failing - 1);
   } else if (!findings->empty()) {
     res.detail = fmt::format(
-        "information, not a failure without sched_ext: {}{}", findings->front().describe(),
+        "longest stranded window {:.0f} ms (information, not a failure without sched_ext): {}{}",
+        findings->front().window_ms(), findings->front().describe(),
         findings->size() > 1 ? fmt::format(" (+{} more)", findings->size() - 1) : std::string());
   } else {
     res.detail = fmt::format(
-        "no worker runnable without running for {:g} ms while an allowed CPU "
-        "was idle",
+        "longest stranded window 0 ms: no worker runnable without running for {:g} ms while an "
+        "allowed CPU was idle",
         t.limit);
   }
   return res;

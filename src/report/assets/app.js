@@ -219,13 +219,15 @@
     card.appendChild(el("h4", null, "CPUs over time (monitor)"));
     card.appendChild(el("p", "note", mon.note +
                         "; grey idle, blue busy, orange/red 2+ workers runnable"));
+    var holder = el("div", "plot");
+    card.appendChild(holder);
     parent.appendChild(card);
     try {
       var rows = mon.cpus.length, cols = mon.t_ms.length, rowH = 12;
       var c = document.createElement("canvas");
-      c.width = chartWidth(card);
+      c.width = chartWidth(holder);
       c.height = (rows + 1) * rowH + 16;
-      card.appendChild(c);
+      holder.appendChild(c);
       var g = c.getContext("2d"), left = 48, colW = (c.width - left) / cols;
       var tMax = mon.t_ms[cols - 1] || 1;
       g.font = "10px sans-serif";

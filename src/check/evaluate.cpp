@@ -95,8 +95,9 @@ CheckResult check_scheduler_clean_exit(const Threshold& t, const sched::Schedule
 std::vector<CheckResult> evaluate_checks(const Thresholds& thresholds,
                                          const std::vector<CgroupInput>& inputs,
                                          const std::vector<CgroupStats>& stats,
-                                         const sched::SchedulerHealth& health) {
-  const CheckInputs in{inputs, stats, health};
+                                         const sched::SchedulerHealth& health,
+                                         const std::vector<StrandedFinding>* stranded) {
+  const CheckInputs in{inputs, stats, health, stranded};
   const auto& table = check_catalogue();
   const auto& values = thresholds.all();
   KTSTR_CHECK(values.size() == table.size(), "thresholds out of step with the check table");

@@ -11,6 +11,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "check/stats.hpp"
+#include "check/stranded.hpp"
 #include "check/thresholds.hpp"
 #include "check/verdict.hpp"
 #include "sched/health.hpp"
@@ -33,6 +34,9 @@ struct CheckInputs {
   const std::vector<CgroupInput>& cgroups;
   const std::vector<CgroupStats>& stats;  // stats[i] = compute_cgroup_stats(cgroups[i])
   const sched::SchedulerHealth& health;
+  // The stranded-task detector's findings; nullptr = the monitor did not
+  // take enough samples to judge (check/stranded.hpp).
+  const std::vector<StrandedFinding>* stranded = nullptr;
 };
 
 // `inputs` and `stats` are parallel (stats[i] = compute_cgroup_stats(inputs[i])).
@@ -40,7 +44,8 @@ struct CheckInputs {
 std::vector<CheckResult> evaluate_checks(const Thresholds& thresholds,
                                          const std::vector<CgroupInput>& inputs,
                                          const std::vector<CgroupStats>& stats,
-                                         const sched::SchedulerHealth& health);
+                                         const sched::SchedulerHealth& health,
+                                         const std::vector<StrandedFinding>* stranded = nullptr);
 
 // The individual checks (exposed for tests).
 // A result named after `t`, with its source and (for limits) its threshold.

@@ -36,6 +36,9 @@ CheckResult eval_scheduler_alive(const Threshold& t, const CheckInputs& in) {
 CheckResult eval_scheduler_clean_exit(const Threshold& t, const CheckInputs& in) {
   return check_scheduler_clean_exit(t, in.health);
 }
+CheckResult eval_stranded(const Threshold& t, const CheckInputs& in) {
+  return check_stranded(t, in.stranded);
+}
 
 // timing_sensitive: every check on a duration, a rate or a spread measured
 // over wall or CPU time is. Not timing-sensitive: not_starved (zero work over
@@ -177,6 +180,18 @@ std::vector<CheckDef> build_table() {
        .default_enabled = true,
        .evidence = "sched_ext exit reason",
        .evaluate = eval_scheduler_clean_exit},
+      // Not timing-sensitive: the window needs an allowed CPU idle for all of
+      // it while the task sat runnable without running, a placement fact a
+      // busy host cannot produce (a preempted vCPU is not idle in the guest).
+      {.name = "max_stranded_ms",
+       .kind = K::kMax,
+       .unit = "ms",
+       .definition = "a worker runnable but not running while an allowed CPU sat idle (monitor); "
+                     "fails under sched_ext, information under EEVDF",
+       .default_enabled = true,
+       .default_limit = 1000,
+       .evidence = "longest stranded window",
+       .evaluate = eval_stranded},
   };
 }
 

@@ -100,6 +100,8 @@ void setup(CLI::App& app, Action& chosen) {
                   "Rerun a scenario whose timing check failed N more times: fail (3/3) or "
                   "flaky (1/3) (default: 2 for the default set, 0 for named scenarios)")
       ->check(CLI::Range(0, 20));
+  cmd->add_option("--monitor-period", o->run.engine.monitor_period,
+                  "Sampling period of the in-run monitor, 10ms..10s (default 100ms)");
   cmd->add_flag("--ignore-noise", o->run.engine.ignore_noise,
                 "Fail timing checks even when the host was noisy (no inconclusive downgrade)");
   cmd->add_flag("--fail-fast", o->run.fail_fast,

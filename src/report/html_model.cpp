@@ -224,6 +224,23 @@ json attempts_view(const ScenarioResult& s) {
   return out;
 }
 
+// The monitor's per-CPU heat strip and the stranded windows on it.
+json monitor_view(const ScenarioResult& s) {
+  const auto& m = s.monitor;
+  json stranded = json::array();
+  for (const auto& f : s.stranded) {
+    stranded.push_back({{"from_ms", f.from_ms}, {"to_ms", f.to_ms}, {"text", f.describe()}});
+  }
+  return {
+      {"note", fmt::format("every {:g} ms, {} samples of {} worker(s), {:.0f} us CPU per sample",
+                           m.period_ms, m.samples, m.tasks, m.cost_us_per_sample)},
+      {"cpus", m.cpus},
+      {"t_ms", m.t_ms},
+      {"idle_pct", m.idle_pct},
+      {"runnable", m.runnable},
+      {"stranded", std::move(stranded)}};
+}
+
 json scenario_view(const scenario::RunResult& run, const ScenarioResult& s, size_t k) {
   json checks = json::array();
   for (const auto& c : s.checks) {
@@ -290,6 +307,9 @@ json build_html_view(const scenario::RunResult& run) {
     scenarios.push_back(scenario_view(run, run.scenarios[k], k));
     if (!run.scenarios[k].attempts.empty()) {
       scenarios.back()["attempts"] = attempts_view(run.scenarios[k]);
+    }
+    if (!run.scenarios[k].monitor.empty() && run.scenarios[k].monitor.consistent()) {
+      scenarios.back()["monitor"] = monitor_view(run.scenarios[k]);
     }
   }
   return {{"title", fmt::format("ktstr run {} on {}", run.started_at,

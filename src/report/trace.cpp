@@ -104,6 +104,44 @@ void scenario_track(Emitter& em, const ScenarioResult& s, const std::string& lab
   }
 }
 
+// The in-run monitor: a counter track per CPU (idle %, runnable workers)
+// and the sched_ext rejections, at each point's end; stranded findings as
+// slices, one thread each (findings may overlap, slices on a thread must nest).
+constexpr int kStrandedTid = 10;
+void monitor_tracks(Emitter& em, const ScenarioResult& s, int pid, int64_t offset_ns) {
+  const auto& m = s.monitor;
+  if (!m.consistent()) return;
+  for (size_t p = 0; p < m.t_ms.size(); ++p) {
+    const double ts = us(offset_ns + ms_to_ns(m.t_ms[p]));
+    for (size_t c = 0; c < m.cpus.size(); ++c) {
+      em.events.push_back(
+          {{"ph", "C"},
+           {"pid", pid},
+           {"tid", kScenarioTid},
+           {"ts", ts},
+           {"name", fmt::format("cpu{}", m.cpus[c])},
+           {"args", {{"idle_pct", m.idle_pct[c][p]}, {"runnable", m.runnable[c][p]}}}});
+    }
+    if (m.scx_nr_rejected[p] >= 0) {
+      em.events.push_back({{"ph", "C"},
+                           {"pid", pid},
+                           {"tid", kScenarioTid},
+                           {"ts", ts},
+                           {"name", "sched_ext nr_rejected"},
+                           {"args", {{"nr_rejected", m.scx_nr_rejected[p]}}}});
+    }
+  }
+  for (size_t i = 0; i < s.stranded.size(); ++i) {
+    const auto& f = s.stranded[i];
+    const int tid = kStrandedTid + static_cast<int>(i);
+    em.metadata(pid, tid, "thread_name", {{"name", fmt::format("stranded {}", i + 1)}});
+    em.slice(pid, tid, us(offset_ns + ms_to_ns(f.from_ms)),
+             us(ms_to_ns(f.to_ms) - ms_to_ns(f.from_ms)),
+             fmt::format("stranded {} worker {} (tid {})", f.group, f.worker, f.tid), "stranded",
+             {{"detail", f.describe()}});
+  }
+}
+
 json worker_args(const WorkerReport& r) {
   const double wall = static_cast<double>(r.wall_time_ns);
   json a = {{"worker_index", r.worker_index},
@@ -183,6 +221,7 @@ json build_trace(const scenario::RunResult& run) {
     const int pid = static_cast<int>(k + 1) * 1000;
     const std::string label = testcase_name(run, s);
     scenario_track(em, s, label, pid, offset_ns);
+    monitor_tracks(em, s, pid, offset_ns);
     worker_tracks(em, s, label, pid, offset_ns);
     offset_ns += ms_to_ns(s.duration_ms + kTraceScenarioGapMs);
   }

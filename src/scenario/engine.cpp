@@ -111,6 +111,7 @@ Status Engine::body() {
     if (b->handle) b->handle->start();
   }
   released_ns_ = mono_ns();
+  monitor_tick(released_ns_, true);
   run_delay_start_ns_ = thread_run_delay_ns();
   event("start", fmt::format("{} worker batch(es) released", batches_.size()));
   inject_fault_at("workers_started");
@@ -121,6 +122,7 @@ Status Engine::body() {
     KTSTR_TRY(run_step(i, steps[i], holds[i]));
   }
   run_end_ns_ = mono_ns();
+  monitor_tick(run_end_ns_, true);
   run_delay_end_ns_ = thread_run_delay_ns();
   return {};
 }
@@ -168,7 +170,8 @@ Status Engine::hold(const Step& step, uint64_t hold_ns, size_t index) {
       progress(index + 1, label);
       next_progress = now + kProgressEveryNs;
     }
-    const uint64_t wake = std::min({end, next_loop, now + kPollNs});
+    monitor_tick(now, false);
+    const uint64_t wake = std::min({end, next_loop, now + kPollNs, monitor_due_ns()});
     timespec ts = ns_to_timespec(wake > now ? wake - now : 0);
     nanosleep(&ts, nullptr);
   }

@@ -26,6 +26,7 @@
 #include "scenario/model.hpp"
 #include "scenario/result.hpp"
 #include "sched/health.hpp"
+#include "sched/monitor.hpp"
 #include "topology/topology.hpp"
 
 namespace ktstr::scenario {
@@ -59,6 +60,9 @@ struct EngineOptions {
   uint64_t seed = 0;                    // 0 = derived from name and repeat
   // --ignore-noise: timing checks fail even on a noisy host (check/noise.hpp).
   bool ignore_noise = false;
+  // --monitor-period: the in-run monitor's sampling period (clamped to
+  // sched::kMinMonitorPeriodNs..kMaxMonitorPeriodNs).
+  uint64_t monitor_period_ns = sched::kDefaultMonitorPeriodNs;
   size_t repeat = 0;
   // Test seams: a topology / cgroup layout instead of the machine's.
   std::optional<topo::Topology> topology;

@@ -12,7 +12,10 @@
 #include <vector>
 
 #include "cgroup/manager.hpp"
+#include "check/stranded.hpp"
+#include "check/thresholds.hpp"
 #include "scenario/engine.hpp"
+#include "sched/monitor.hpp"
 #include "sched/noise.hpp"
 #include "sys/subprocess.hpp"
 #include "workload/handle.hpp"
@@ -91,6 +94,11 @@ class Engine {
   Status kill_payload(const std::string& name);
   void kill_all_payloads();
 
+  // engine_monitor.cpp
+  void monitor_tick(uint64_t now_ns, bool force);
+  uint64_t monitor_due_ns() const;
+  const std::vector<check::StrandedFinding>* monitor_findings(const check::Thresholds& t);
+
   // engine_results.cpp
   void evaluate();
   void note_phases();       // r_.phases from the marks below; an overrun warning
@@ -118,6 +126,8 @@ class Engine {
   uint64_t ops_ns_ = 0;
   std::optional<uint64_t> run_delay_start_ns_, run_delay_end_ns_;
   std::optional<sched::NoiseSnapshot> noise_start_;
+  std::optional<sched::Monitor> monitor_;
+  std::optional<std::vector<check::StrandedFinding>> stranded_;
 };
 
 }  // namespace ktstr::scenario::detail

@@ -104,7 +104,8 @@ void Engine::evaluate() {
   r_.stats.scenario = check::fold_scenario_stats(r_.stats.cgroups);
   if (o_.hooks.health) r_.scheduler = o_.hooks.health();
   const auto thresholds = check::merge_thresholds(nullptr, &s_.checks, &o_.cli_checks);
-  r_.checks = check::evaluate_checks(thresholds, inputs, r_.stats.cgroups, r_.scheduler);
+  r_.checks = check::evaluate_checks(thresholds, inputs, r_.stats.cgroups, r_.scheduler,
+                                     monitor_findings(thresholds));
   if (!o_.ignore_noise) check::apply_noise(r_.checks, r_.noise);
   if (o_.keep_reports) {
     std::vector<CgroupReports> raw;

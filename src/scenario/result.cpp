@@ -44,6 +44,8 @@ void to_json(nlohmann::json& j, const ScenarioResult& t) {
   j["phases"] = t.phases;
   if (!t.attempts.empty()) j["attempts"] = t.attempts;
   if (!t.lifecycle.empty()) j["lifecycle"] = t.lifecycle;
+  if (!t.monitor.empty()) j["monitor"] = t.monitor;
+  if (!t.stranded.empty()) j["stranded"] = t.stranded;
 }
 
 void from_json(const nlohmann::json& j, ScenarioResult& t) {
@@ -61,6 +63,9 @@ void from_json(const nlohmann::json& j, ScenarioResult& t) {
   if (j.contains("lifecycle") && j["lifecycle"].is_array()) {
     t.lifecycle = j["lifecycle"].get<std::vector<sched::LifecycleRecord>>();
   }
+  t.monitor =
+      j.contains("monitor") ? j["monitor"].get<sched::MonitorSeries>() : sched::MonitorSeries{};
+  t.stranded = j.value("stranded", std::vector<check::StrandedFinding>{});
 }
 
 void to_json(nlohmann::json& j, const RunResult& t) {

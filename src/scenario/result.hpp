@@ -17,11 +17,13 @@
 
 #include "check/evaluate.hpp"
 #include "check/stats.hpp"
+#include "check/stranded.hpp"
 #include "check/verdict.hpp"
 #include "scenario/fingerprint.hpp"
 #include "sched/health.hpp"
 #include "sched/host_probe.hpp"
 #include "sched/lifecycle.hpp"
+#include "sched/monitor.hpp"
 #include "sched/noise.hpp"
 #include "util/error_kind.hpp"
 #include "workload/report.hpp"
@@ -102,6 +104,10 @@ struct ScenarioResult {
   // Scheduler lifecycle ops in the order applied (JSON "lifecycle", only
   // when there were any); at_ms since the scenario started.
   std::vector<sched::LifecycleRecord> lifecycle;
+  // The in-run monitor's decimated series (empty when it took < 2 samples)
+  // and the stranded-task findings (docs/scenarios.md "Monitor").
+  sched::MonitorSeries monitor;
+  std::vector<check::StrandedFinding> stranded;
 };
 
 // The machine a run was made on (sched/host_probe.hpp reads it).

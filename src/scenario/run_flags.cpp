@@ -96,10 +96,10 @@ Result<vm::VmRequest> vm_run_request(const vm::VmFlags& vm_flags, const RunFlags
   if (req->timeout_ms == 0) req->timeout_ms = *budget;
   KTSTR_TRY(lifecycle_for_vm(f, *req));
   const auto& e = f.engine;
-  req->argv =
-      vm::guest_run_argv({f.targets, e.duration, e.workers, f.filter, f.repeat, e.checks, e.seed,
-                          keep_reports, f.fail_fast, f.confirm, f.strict, e.ignore_noise},
-                         req->extra_files);
+  req->argv = vm::guest_run_argv(
+      {f.targets, e.duration, e.workers, f.filter, f.repeat, e.checks, e.seed, keep_reports,
+       f.fail_fast, f.confirm, f.strict, e.ignore_noise, e.monitor_period},
+      req->extra_files);
   return req;
 }
 

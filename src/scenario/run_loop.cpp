@@ -91,6 +91,16 @@ Result<EngineOptions> make_engine_options(const EngineSettings& o) {
   }
   e.keep_reports = o.keep_reports;
   e.ignore_noise = o.ignore_noise;
+  if (!o.monitor_period.empty()) {
+    auto ns = parse_duration_ns(o.monitor_period);
+    if (!ns) return unexpected(with_context(ns.error(), "--monitor-period"));
+    if (*ns < sched::kMinMonitorPeriodNs || *ns > sched::kMaxMonitorPeriodNs) {
+      return invalid_input(
+          fmt::format("--monitor-period {} is out of range: give 10ms..10s", o.monitor_period),
+          "--monitor-period");
+    }
+    e.monitor_period_ns = *ns;
+  }
   e.seed = o.seed;
   e.hooks.interrupted = [] { return interrupted(); };
   // With a sched_ext scheduler attached at the start (the VM guest case),

@@ -31,7 +31,8 @@ struct EngineSettings {
   std::vector<std::string> checks;  // NAME=VALUE overrides
   bool keep_reports = false;
   uint64_t seed = 0;
-  bool ignore_noise = false;  // --ignore-noise: no inconclusive downgrade
+  bool ignore_noise = false;   // --ignore-noise: no inconclusive downgrade
+  std::string monitor_period;  // --monitor-period: "" = 100ms; 10ms..10s
 };
 
 // Validated EngineOptions (errors name the flag). Sets the interrupt poll

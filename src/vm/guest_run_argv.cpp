@@ -37,6 +37,7 @@ std::vector<std::string> guest_run_argv(const GuestRunArgs& o,
   if (o.confirm) opt("--confirm", std::to_string(*o.confirm));
   if (o.strict) argv.push_back("--strict");
   if (o.ignore_noise) argv.push_back("--ignore-noise");
+  opt("--monitor-period", o.monitor_period);
   argv.push_back("--json");
   argv.push_back("-");
   return argv;

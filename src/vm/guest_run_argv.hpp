@@ -25,6 +25,7 @@ struct GuestRunArgs {
   std::optional<size_t> confirm;  // unset = the guest's default
   bool strict = false;
   bool ignore_noise = false;
+  std::string monitor_period;  // "" = not given
 };
 
 // Appends (host path, guest path) for every target that is a regular file

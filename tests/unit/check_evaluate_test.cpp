@@ -148,7 +148,9 @@ TEST(CheckEvaluate, EvaluateRunsOnlyEnabledChecksAndFoldsVerdicts) {
   std::vector<std::string> names;
   for (const auto& r : results) names.push_back(r.name);
   EXPECT_EQ(names, (std::vector<std::string>{"not_starved", "max_gap_ms", "max_spread_pct",
-                                             "scheduler_alive", "scheduler_clean_exit"}));
+                                             "scheduler_alive", "scheduler_clean_exit",
+                                             "max_stranded_ms"}));
+  EXPECT_EQ(results.back().verdict, Verdict::kSkip);  // no monitor samples given
   EXPECT_EQ(fold_verdict(results), Verdict::kPass);
   results[1].verdict = Verdict::kInconclusive;
   EXPECT_EQ(fold_verdict(results), Verdict::kInconclusive);

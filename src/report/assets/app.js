@@ -234,6 +234,54 @@
              });
   }
 
+  // Monitor heat strip: a row per CPU, a column per point; grey = idle,
+  // blue = busy, orange to red = 2 or more runnable workers queued there;
+  // stranded windows as red bars under the rows.
+  function heatStrip(parent, mon) {
+    if (!mon || !mon.t_ms.length) return;
+    var card = el("div", "chart");
+    card.appendChild(el("h4", null, "CPUs over time (monitor)"));
+    card.appendChild(el("p", "note", mon.note +
+                        "; grey idle, blue busy, orange/red 2+ workers runnable"));
+    var holder = el("div", "plot");
+    card.appendChild(holder);
+    parent.appendChild(card);
+    try {
+      var rows = mon.cpus.length, cols = mon.t_ms.length, rowH = 12;
+      var c = document.createElement("canvas");
+      c.width = chartWidth(holder);
+      c.height = (rows + 1) * rowH + 16;
+      holder.appendChild(c);
+      var g = c.getContext("2d"), left = 48, colW = (c.width - left) / cols;
+      var tMax = mon.t_ms[cols - 1] || 1;
+      g.font = "10px sans-serif";
+      for (var r = 0; r < rows; r++) {
+        g.fillStyle = "#333";
+        g.fillText("cpu" + mon.cpus[r], 2, r * rowH + 10);
+        for (var k = 0; k < cols; k++) {
+          var busy = 1 - mon.idle_pct[r][k] / 100, q = mon.runnable[r][k];
+          g.fillStyle = q >= 2 ? "rgb(255," + Math.max(0, 200 - 60 * (q - 2)) + ",0)"
+                               : "rgba(31,119,180," + (0.1 + 0.9 * busy).toFixed(2) + ")";
+          g.fillRect(left + k * colW, r * rowH, Math.ceil(colW), rowH - 1);
+        }
+      }
+      g.fillStyle = "#d62728";
+      mon.stranded.forEach(function (s) {
+        g.fillRect(left + s.from_ms / tMax * (c.width - left), rows * rowH + 2,
+                   Math.max(2, (s.to_ms - s.from_ms) / tMax * (c.width - left)), rowH - 4);
+      });
+      g.fillStyle = "#333";
+      g.fillText("0 s", left, c.height - 2);
+      g.fillText(fmt(tMax / 1000) + " s", c.width - 40, c.height - 2);
+      mon.stranded.forEach(function (s) {
+        card.appendChild(el("p", "warning", "stranded: " + s.text));
+      });
+      charts++;
+    } catch (e) {
+      errors.push("monitor: " + (e && e.message ? e.message : e));
+    }
+  }
+
   function migrationChart(parent, mig) {
     if (!mig) return;
     addChart(parent, "Migrations per " + mig.per,
@@ -389,6 +437,7 @@
     latencyChart(grid, "Wake latency by work type", sc.latency_by_work_type);
     timelineChart(grid, sc.timeline, sc.noise);
     migrationChart(grid, sc.migrations);
+    heatStrip(grid, sc.monitor);
     if (sc.table.rows.length) sec.appendChild(table(sc.table.columns, sc.table.rows));
     sc.warnings.forEach(function (w) { sec.appendChild(el("p", "warning", "warning: " + w)); });
   }

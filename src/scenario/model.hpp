@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "check/payload_checks.hpp"
 #include "check/thresholds.hpp"
 #include "topology/spec.hpp"
 #include "util/cpu_list.hpp"
@@ -121,6 +122,7 @@ struct Op {
   workload::AffinityIntent affinity;     // set_affinity
   std::string payload;                   // run/wait/kill_payload: its name
   std::vector<std::string> argv;         // run_payload
+  workload::PayloadKind payload_kind = workload::PayloadKind::kGeneric;  // run_payload
   uint64_t timeout_ns = 10'000'000'000;  // wait_payload
   int line = 0;
 };
@@ -177,6 +179,7 @@ struct Scenario {
   std::vector<CgroupDef> cgroups;
   std::vector<Step> steps;  // empty = one step holding the whole duration
   check::ThresholdLayer checks;
+  std::vector<check::PayloadLimit> payload_checks;  // [checks] payload.NAME.METRIC
   bool default_set = false;  // part of `ktstr run` without arguments
   std::string source;        // file path, "builtin:<file>" or "c++:<file>:<line>"
 };

@@ -43,6 +43,7 @@ void to_json(nlohmann::json& j, const ScenarioResult& t) {
   if (t.reports) j["reports"] = *t.reports;
   j["phases"] = t.phases;
   if (!t.attempts.empty()) j["attempts"] = t.attempts;
+  if (!t.payloads.empty()) j["payloads"] = t.payloads;
 }
 
 void from_json(const nlohmann::json& j, ScenarioResult& t) {
@@ -55,6 +56,10 @@ void from_json(const nlohmann::json& j, ScenarioResult& t) {
   t.attempts.clear();
   if (j.contains("attempts") && j["attempts"].is_array()) {
     t.attempts = j["attempts"].get<std::vector<ScenarioResult>>();
+  }
+  t.payloads.clear();
+  if (j.contains("payloads") && j["payloads"].is_array()) {
+    t.payloads = j["payloads"].get<std::vector<PayloadResult>>();
   }
 }
 

@@ -23,6 +23,7 @@
 #include "sched/host_probe.hpp"
 #include "sched/noise.hpp"
 #include "util/error_kind.hpp"
+#include "workload/payload_metrics.hpp"
 #include "workload/report.hpp"
 
 namespace ktstr::scenario {
@@ -67,6 +68,8 @@ struct PhaseTimes {
   std::string control_priority;
 };
 
+using workload::PayloadResult;  // one payload run by run_payload
+
 struct ScenarioResult {
   std::string name;
   std::string category;
@@ -98,6 +101,7 @@ struct ScenarioResult {
   // duration_ms summed over the attempts.
   std::vector<ScenarioResult> attempts;
   sched::NoiseReport noise;  // host noise from setup to collection
+  std::vector<PayloadResult> payloads;  // in the order they were started
 };
 
 // The machine a run was made on (sched/host_probe.hpp reads it).

@@ -50,6 +50,9 @@ struct VmRequest {
   // Host files copied into the guest (e.g. a scenario file for `run FILE`):
   // {host path, absolute guest path}; rewrite argv to the guest path.
   std::vector<std::pair<std::string, std::string>> extra_files;
+  // Host programs copied into the guest with their shared libraries
+  // (payloads): {host path, absolute guest path}.
+  std::vector<std::pair<std::string, std::string>> extra_binaries;
 };
 
 struct VmTimings {

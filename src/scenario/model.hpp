@@ -122,7 +122,7 @@ struct Op {
   workload::AffinityIntent affinity;     // set_affinity
   std::string payload;                   // run/wait/kill_payload: its name
   std::vector<std::string> argv;         // run_payload
-  workload::PayloadKind payload_kind = workload::PayloadKind::kGeneric;  // run_payload
+  workload::PayloadKind payload_kind{};  // run_payload (kGeneric)
   uint64_t timeout_ns = 10'000'000'000;  // wait_payload
   int line = 0;
 };
@@ -179,7 +179,8 @@ struct Scenario {
   std::vector<CgroupDef> cgroups;
   std::vector<Step> steps;  // empty = one step holding the whole duration
   check::ThresholdLayer checks;
-  std::vector<check::PayloadLimit> payload_checks;  // [checks] payload.NAME.METRIC
+  // [checks] payload.NAME.METRIC = { min/max }
+  std::vector<check::PayloadLimit> payload_checks;
   bool default_set = false;  // part of `ktstr run` without arguments
   std::string source;        // file path, "builtin:<file>" or "c++:<file>:<line>"
 };

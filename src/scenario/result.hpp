@@ -101,7 +101,8 @@ struct ScenarioResult {
   // duration_ms summed over the attempts.
   std::vector<ScenarioResult> attempts;
   sched::NoiseReport noise;  // host noise from setup to collection
-  std::vector<PayloadResult> payloads;  // in the order they were started
+  // One per payload that ran, in the order they ended.
+  std::vector<PayloadResult> payloads;
 };
 
 // The machine a run was made on (sched/host_probe.hpp reads it).

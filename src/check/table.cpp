@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "check/evaluate.hpp"
+#include "check/payload_checks.hpp"
 
 namespace ktstr::check {
 namespace {
@@ -210,6 +211,7 @@ const CheckDef* find_check(std::string_view name) {
 }
 
 bool timing_sensitive(std::string_view name) {
+  if (is_payload_limit_check(name)) return true;  // payload_checks.hpp
   const CheckDef* def = find_check(name);
   return def != nullptr && def->timing_sensitive;
 }

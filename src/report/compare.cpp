@@ -1,5 +1,6 @@
 #include "report/compare.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -128,6 +129,7 @@ Result<std::vector<const MetricDef*>> selected_metrics(const CompareOptions& opt
     return out;
   }
   for (const auto& name : opts.metrics) {
+    if (is_payload_metric(name)) continue;  // per scenario, from its results
     const MetricDef* m = find_metric(name);
     if (!m) {
       return invalid_input(fmt::format("unknown metric '{}' (known: {})", name, metric_names()),
@@ -148,7 +150,7 @@ Result<CompareReport> compare_runs(const CompareInput& a, const CompareInput& b,
   auto metrics = selected_metrics(opts);
   if (!metrics) return unexpected(metrics.error());
   for (const auto& [name, effect] : opts.min_effects) {
-    if (!find_metric(name)) {
+    if (!find_metric(name) && !is_payload_metric(name)) {
       return invalid_input(fmt::format("unknown metric '{}' (known: {})", name, metric_names()),
                            "--min-effect");
     }
@@ -186,7 +188,17 @@ Result<CompareReport> compare_runs(const CompareInput& a, const CompareInput& b,
                           gb->skipped,
                           smallest_one_sided_p(ga.measured.size(), gb->measured.size()),
                           {}};
-    for (const MetricDef* m : *metrics) {
+    auto measured = ga.measured;
+    measured.insert(measured.end(), gb->measured.begin(), gb->measured.end());
+    const auto payload_defs = payload_metric_defs(measured);
+    auto scenario_metrics = *metrics;
+    for (const auto& d : payload_defs) {
+      if (opts.metrics.empty() ||
+          std::find(opts.metrics.begin(), opts.metrics.end(), d.name) != opts.metrics.end()) {
+        scenario_metrics.push_back(&d);
+      }
+    }
+    for (const MetricDef* m : scenario_metrics) {
       auto over = opts.min_effects.find(m->name);
       const MinEffect effect = over != opts.min_effects.end() ? over->second : m->min_effect;
       MetricComparison mc = compare_metric(*m, effect, ga, *gb, opts);

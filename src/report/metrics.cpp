@@ -1,5 +1,6 @@
 #include "report/metrics.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -215,6 +216,37 @@ const MetricDef* find_metric(std::string_view name) {
     if (m.name == name) return &m;
   }
   return nullptr;
+}
+
+bool is_payload_metric(std::string_view name) {
+  return name.substr(0, 8) == "payload." && name.find('.', 8) != std::string_view::npos;
+}
+
+std::vector<MetricDef> payload_metric_defs(
+    const std::vector<const scenario::ScenarioResult*>& results) {
+  std::vector<MetricDef> out;
+  for (const auto* r : results) {
+    for (const auto& p : r->payloads) {
+      for (const auto& m : p.metrics) {
+        const std::string name = "payload." + p.name + "." + m.name;
+        if (std::any_of(out.begin(), out.end(), [&](const auto& d) { return d.name == name; })) {
+          continue;
+        }
+        out.push_back({name, m.unit, m.higher_is_better ? Better::kHigher : Better::kLower,
+                       MinEffect{10, true}, "payload " + p.name + " (" + p.kind + ")",
+                       [pn = p.name, mn = m.name](const ScenarioResult& s) -> Opt {
+                         for (const auto& q : s.payloads) {
+                           if (q.name != pn) continue;
+                           for (const auto& x : q.metrics) {
+                             if (x.name == mn) return x.value;
+                           }
+                         }
+                         return {};
+                       }});
+      }
+    }
+  }
+  return out;
 }
 
 std::string metric_names() {

@@ -43,6 +43,14 @@ struct MetricDef {
   std::function<std::optional<double>(const scenario::ScenarioResult&)> extract;
 };
 
+// Metrics of payloads (scenarios.md "Payloads"), named
+// `payload.NAME.METRIC`: one MetricDef per name any of `results` measured,
+// in first-seen order after the catalogue's; unit and direction come from
+// the payload's result, the default minimum effect is 10 %.
+std::vector<MetricDef> payload_metric_defs(
+    const std::vector<const scenario::ScenarioResult*>& results);
+bool is_payload_metric(std::string_view name);
+
 // Catalogue order is the order of the compare output.
 const std::vector<MetricDef>& metric_catalogue();
 const MetricDef* find_metric(std::string_view name);

@@ -102,6 +102,23 @@ void render_noise(std::string& out, const scenario::RunResult& run) {
   if (!lines.empty()) out += "\n" + lines;
 }
 
+// One line per payload: how it ended and its metrics (scenarios.md "Payloads").
+void render_payloads(std::string& out, const scenario::RunResult& run) {
+  std::string lines;
+  for (const auto& r : run.scenarios) {
+    for (const auto& p : r.payloads) {
+      std::string line = fmt::format("  {}: payload {} ({}) {}", label(r, run), p.name, p.kind,
+                                     p.error.empty() ? p.exit : p.error);
+      for (const auto& m : p.metrics) {
+        line += fmt::format("{} {} {:g}{}", &m == &p.metrics.front() ? ":" : ",", m.name, m.value,
+                            m.unit.empty() ? "" : " " + m.unit);
+      }
+      lines += line + "\n";
+    }
+  }
+  if (!lines.empty()) out += "\n" + lines;
+}
+
 }  // namespace
 
 std::vector<std::string> render_attempt_lines(const ScenarioResult& r) {
@@ -140,6 +157,7 @@ std::string render_run_text(const scenario::RunResult& run) {
   if (run.scenarios.size() > counts[0]) out += "\n";
   render_table(out, run);
   render_noise(out, run);
+  render_payloads(out, run);
   std::vector<std::string> warnings;
   for (const auto& r : run.scenarios) {
     for (const auto& w : r.warnings) warnings.push_back(r.name + ": " + w);

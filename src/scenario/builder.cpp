@@ -177,6 +177,7 @@ Op run_payload(std::string name, std::vector<std::string> argv, std::string cgro
   Op op = make(Op::Kind::kRunPayload, std::move(cgroup));
   op.payload = std::move(name);
   op.argv = std::move(argv);
+  op.payload_kind = workload::detect_payload_kind(op.argv.empty() ? "" : op.argv.front());
   return op;
 }
 Op wait_payload(std::string name, uint64_t timeout_ns) {

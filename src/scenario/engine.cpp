@@ -67,6 +67,12 @@ void Engine::run() {
     }
     topo_ = std::move(*t);
   }
+  if (auto missing = missing_payload_program(s_)) {
+    r_.verdict = check::Verdict::kFail;
+    r_.error_kind = ErrorKind::kEnvironment;
+    r_.error = r_.reason = *missing;
+    return;
+  }
   auto caps = HostCapabilities::probe(*topo_, o_.cgroup_layout);
   if (auto why = first_missing_requirement(s_, caps)) {
     r_.verdict = check::Verdict::kSkip;

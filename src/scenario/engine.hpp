@@ -71,6 +71,11 @@ struct EngineOptions {
   EngineHooks hooks;
 };
 
+// A payload of a known kind (stress-ng, fio, cyclictest, hackbench) whose
+// program is not on PATH: the message naming its Debian package (an
+// environment error); nullopt when every such program is there.
+std::optional<std::string> missing_payload_program(const Scenario& s);
+
 ScenarioResult run_scenario(const Scenario& scenario, const EngineOptions& options);
 
 }  // namespace ktstr::scenario

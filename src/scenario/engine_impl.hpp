@@ -49,6 +49,11 @@ struct WorkerBatch {
 
 struct Payload {
   sys::Subprocess proc;  // exit_status() set once reaped
+  workload::PayloadKind kind = workload::PayloadKind::kGeneric;
+  std::vector<std::string> argv;  // as run
+  std::string dir;                // its temporary directory (output, result file)
+  std::string result_file;        // "" = parse the output
+  bool finished = false;          // its PayloadResult is in the result
 };
 
 class Engine {
@@ -91,7 +96,9 @@ class Engine {
   // engine_payload.cpp
   Status run_payload(const Op& op);
   Status wait_payload(const Op& op);
-  Status kill_payload(const std::string& name);
+  Status kill_payload(const std::string& name, const char* why = "kill_payload");
+  void finish_payload(const std::string& name, Payload& p, const sys::ExitStatus& st,
+                      const char* killed_by);
   void kill_all_payloads();
 
   // engine_monitor.cpp

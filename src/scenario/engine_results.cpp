@@ -11,7 +11,8 @@ namespace {
 
 std::string first_with(const std::vector<check::CheckResult>& checks, check::Verdict v) {
   for (const auto& c : checks) {
-    if (c.verdict == v) return c.name + ": " + c.detail;
+    // One line: evidence with an output tail keeps only its first line here.
+    if (c.verdict == v) return c.name + ": " + c.detail.substr(0, c.detail.find('\n'));
   }
   return "";
 }
@@ -106,6 +107,14 @@ void Engine::evaluate() {
   const auto thresholds = check::merge_thresholds(nullptr, &s_.checks, &o_.cli_checks);
   r_.checks = check::evaluate_checks(thresholds, inputs, r_.stats.cgroups, r_.scheduler,
                                      monitor_findings(thresholds));
+  if (batches_.empty() && !r_.payloads.empty()) {
+    // Payloads instead of workers: worker checks have nothing to judge.
+    std::erase_if(r_.checks,
+                  [](const auto& c) { return c.verdict == check::Verdict::kInconclusive; });
+  }
+  for (auto& c : check::evaluate_payload_checks(s_.payload_checks, r_.payloads)) {
+    r_.checks.push_back(std::move(c));
+  }
   if (!o_.ignore_noise) check::apply_noise(r_.checks, r_.noise);
   if (o_.keep_reports) {
     std::vector<CgroupReports> raw;

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "check/payload_checks.hpp"
 #include "check/thresholds.hpp"
 #include "topology/spec.hpp"
 #include "util/cpu_list.hpp"
@@ -122,6 +123,7 @@ struct Op {
   workload::AffinityIntent affinity;     // set_affinity
   std::string payload;                   // run/wait/kill_payload: its name
   std::vector<std::string> argv;         // run_payload
+  workload::PayloadKind payload_kind{};  // run_payload (kGeneric)
   uint64_t timeout_ns = 10'000'000'000;  // wait_payload; lifecycle ops: kLifecycleTimeoutNs
   // replace_scheduler (scenario/lifecycle.hpp): the new binary (a fixture
   // name such as "scx_qmap" or a path; "" = the same binary) and/or its
@@ -189,6 +191,8 @@ struct Scenario {
   std::vector<CgroupDef> cgroups;
   std::vector<Step> steps;  // empty = one step holding the whole duration
   check::ThresholdLayer checks;
+  // [checks] payload.NAME.METRIC = { min/max }
+  std::vector<check::PayloadLimit> payload_checks;
   bool default_set = false;  // part of `ktstr run` without arguments
   std::string source;        // file path, "builtin:<file>" or "c++:<file>:<line>"
 };

@@ -7,6 +7,7 @@
 
 #include "sys/subprocess.hpp"
 #include "util/file_io.hpp"
+#include "workload/payload_metrics.hpp"
 
 namespace ktstr::scenario {
 namespace {
@@ -182,6 +183,10 @@ std::optional<std::string> missing_requirement(const Requirement& r, const HostC
       return fmt::format("needs at least {} CPUs; this machine has {}", r.min_cpus, c.cpus);
     case K::kBinary:
       if (sys::find_in_path(r.binary)) return std::nullopt;
+      if (auto pkg = workload::payload_package(workload::detect_payload_kind(r.binary));
+          !pkg.empty()) {
+        return fmt::format("needs the program '{}' on PATH (Debian package {})", r.binary, pkg);
+      }
       return fmt::format("needs the program '{}' on PATH", r.binary);
   }
   return std::nullopt;

@@ -46,6 +46,7 @@ void to_json(nlohmann::json& j, const ScenarioResult& t) {
   if (!t.lifecycle.empty()) j["lifecycle"] = t.lifecycle;
   if (!t.monitor.empty()) j["monitor"] = t.monitor;
   if (!t.stranded.empty()) j["stranded"] = t.stranded;
+  if (!t.payloads.empty()) j["payloads"] = t.payloads;
 }
 
 void from_json(const nlohmann::json& j, ScenarioResult& t) {
@@ -66,6 +67,10 @@ void from_json(const nlohmann::json& j, ScenarioResult& t) {
   t.monitor =
       j.contains("monitor") ? j["monitor"].get<sched::MonitorSeries>() : sched::MonitorSeries{};
   t.stranded = j.value("stranded", std::vector<check::StrandedFinding>{});
+  t.payloads.clear();
+  if (j.contains("payloads") && j["payloads"].is_array()) {
+    t.payloads = j["payloads"].get<std::vector<PayloadResult>>();
+  }
 }
 
 void to_json(nlohmann::json& j, const RunResult& t) {

@@ -26,6 +26,7 @@
 #include "sched/monitor.hpp"
 #include "sched/noise.hpp"
 #include "util/error_kind.hpp"
+#include "workload/payload_metrics.hpp"
 #include "workload/report.hpp"
 
 namespace ktstr::scenario {
@@ -70,6 +71,8 @@ struct PhaseTimes {
   std::string control_priority;
 };
 
+using workload::PayloadResult;  // one payload run by run_payload
+
 struct ScenarioResult {
   std::string name;
   std::string category;
@@ -108,6 +111,8 @@ struct ScenarioResult {
   // and the stranded-task findings (docs/scenarios.md "Monitor").
   sched::MonitorSeries monitor;
   std::vector<check::StrandedFinding> stranded;
+  // One per payload that ran, in the order they ended.
+  std::vector<PayloadResult> payloads;
 };
 
 // The machine a run was made on (sched/host_probe.hpp reads it).

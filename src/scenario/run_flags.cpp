@@ -4,8 +4,10 @@
 
 #include "scenario/catalogue.hpp"
 #include "scenario/confirm.hpp"
+#include "scenario/engine.hpp"
 #include "scenario/lifecycle.hpp"
 #include "sched/scheduler.hpp"
+#include "sys/subprocess.hpp"
 #include "util/duration.hpp"
 #include "vm/vm_outcome.hpp"
 #include "workload/io_devices.hpp"
@@ -81,6 +83,31 @@ Status lifecycle_for_vm(const RunFlags& f, vm::VmRequest& req) {
   return {};
 }
 
+// Every payload program of the selection goes into the initramfs with its
+// libraries: at its own absolute path, or as /usr/bin/NAME (on the guest's
+// PATH). A known kind's missing program is an environment error naming its
+// Debian package; any other missing program makes its scenario skip in the
+// guest, as on the host.
+Status add_payload_programs(const RunFlags& f, vm::VmRequest& req) {
+  auto selected = select_for_run(f);
+  if (!selected) return unexpected(selected.error());
+  for (const auto& s : *selected) {
+    if (auto missing = missing_payload_program(s)) return environment_error(*missing);
+    for (const auto& step : s.steps) {
+      for (const auto& op : step.ops) {
+        if (op.kind != Op::Kind::kRunPayload || op.argv.empty()) continue;
+        const std::string& prog = op.argv.front();
+        auto host = sys::find_in_path(prog);
+        if (!host || (prog.find('/') != std::string::npos && prog.front() != '/')) continue;
+        const std::string guest =
+            prog.front() == '/' ? prog : "/usr/bin/" + prog.substr(prog.rfind('/') + 1);
+        req.extra_binaries.emplace_back(*host, guest);
+      }
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<vm::VmRequest> vm_run_request(const vm::VmFlags& vm_flags, const RunFlags& f,
@@ -100,6 +127,7 @@ Result<vm::VmRequest> vm_run_request(const vm::VmFlags& vm_flags, const RunFlags
       {f.targets, e.duration, e.workers, f.filter, f.repeat, e.checks, e.seed, keep_reports,
        f.fail_fast, f.confirm, f.strict, e.ignore_noise, e.monitor_period},
       req->extra_files);
+  KTSTR_TRY(add_payload_programs(f, *req));
   return req;
 }
 

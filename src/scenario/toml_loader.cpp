@@ -87,15 +87,25 @@ Status resolve_parents(std::vector<ParsedCgroup>& cgs, const std::string& file) 
   return {};
 }
 
-Status parse_checks(const TableReader& top, check::ThresholdLayer& out) {
+Status parse_checks(const TableReader& top, Scenario& s) {
+  check::ThresholdLayer& out = s.checks;
   const toml::node* n = top.raw("checks");
   if (n == nullptr) return {};
   const toml::table* t = n->as_table();
   if (t == nullptr) return top.type_error("checks", "a table ([checks])");
   TableReader r(*t, "[checks]", &top.file());
-  KTSTR_TRY(r.check_keys(check::check_names()));
+  auto allowed = check::check_names();
+  allowed.emplace_back("payload");
+  for (auto&& [k, v] : *t) {
+    if (k.str().substr(0, 8) == "payload.") allowed.emplace_back(k.str());
+  }
+  KTSTR_TRY(r.check_keys(allowed));
   for (auto&& [k, v] : *t) {
     const std::string name(k.str());
+    if (name == "payload" || name.substr(0, 8) == "payload.") {
+      KTSTR_TRY(toml_detail::parse_payload_checks(name, v, top.file(), s.payload_checks));
+      continue;
+    }
     Status st;
     if (v.is_boolean()) {
       st = out.set_enabled(name, *v.value<bool>());
@@ -205,7 +215,7 @@ Result<Scenario> parse_scenario_toml(std::string_view text, const std::string& f
       if (note(st)) s.steps.push_back(std::move(*st));
     }
   }
-  note(parse_checks(r, s.checks));
+  note(parse_checks(r, s));
   if (!problems.empty()) return unexpected(combine_problems(problems));
   KTSTR_TRY(resolve_parents(cgs, file));
   // Parents first, so creation order never depends on file order.
@@ -214,6 +224,7 @@ Result<Scenario> parse_scenario_toml(std::string_view text, const std::string& f
            std::count(b.def.name.begin(), b.def.name.end(), '/');
   });
   for (auto& pc : cgs) s.cgroups.push_back(std::move(pc.def));
+  KTSTR_TRY(toml_detail::check_payload_names(s, file));
   KTSTR_TRY(validate(s));
   return s;
 }

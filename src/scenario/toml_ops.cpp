@@ -204,7 +204,7 @@ std::vector<std::string> op_keys(Op::Kind k) {
     case K::kMoveAll:
       return {"op", "from", "to"};
     case K::kRunPayload:
-      return {"op", "name", "cmd", "cgroup"};
+      return {"op", "name", "cmd", "cgroup", "kind"};
     case K::kWaitPayload:
       return {"op", "name", "timeout"};
     case K::kKillPayload:
@@ -273,7 +273,7 @@ Status fill_op(const TableReader& r, Op& op) {
       auto cg = r.str("cgroup");
       if (!cg) return unexpected(cg.error());
       op.cgroup = cg->value_or("");
-      return {};
+      return parse_payload_kind(r, op);
     }
     case K::kWaitPayload: {
       KTSTR_TRY(need_str(r, "name", op.payload));

@@ -23,6 +23,14 @@ Result<workload::AffinityIntent> parse_affinity(const toml::node& n, const std::
 Status parse_limits(const TableReader& r, Limits& out);
 Result<Hold> parse_hold(const toml::node& n, const std::string& file);
 Result<Op> parse_op(const toml::table& t, const std::string& file);
+// toml_payload.cpp: `[checks] payload.NAME.METRIC = { min/max }`, the
+// check that each such NAME is started by a run_payload op, and
+// run_payload's `kind` (detected from cmd[0] when absent).
+// `key` is "payload" or a quoted "payload.NAME.METRIC..." key.
+Status parse_payload_checks(std::string_view key, const toml::node& n, const std::string& file,
+                            std::vector<check::PayloadLimit>& out);
+Status check_payload_names(const Scenario& s, const std::string& file);
+Status parse_payload_kind(const TableReader& r, Op& op);
 
 const std::vector<std::string>& cgroup_keys();
 const std::vector<std::string>& work_keys();

@@ -81,6 +81,9 @@ Status build_initrd(const VmRequest& req, const std::string& root, const std::st
     const std::string guest = std::string(kGuestSchedulerDir) + "/" + e.name;
     if (!present.count(guest)) KTSTR_TRY(add_binary_with_libs(w, e.path, guest, present));
   }
+  for (const auto& [host, guest] : req.extra_binaries) {
+    if (present.count(guest) == 0) KTSTR_TRY(add_binary_with_libs(w, host, guest, present));
+  }
   for (const auto& [host, guest] : req.extra_files) {
     auto data = read_file(host);
     if (!data) return unexpected(with_context(data.error(), "file for the VM"));

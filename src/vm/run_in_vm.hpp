@@ -53,6 +53,9 @@ struct VmRequest {
   // More schedulers for the guest's /ktstr/bin (replace_scheduler ops):
   // fixture names of the kernel, resolved like `scheduler`.
   std::vector<std::string> extra_schedulers;
+  // Host programs copied into the guest with their shared libraries
+  // (payloads): {host path, absolute guest path}.
+  std::vector<std::pair<std::string, std::string>> extra_binaries;
 };
 
 struct VmTimings {

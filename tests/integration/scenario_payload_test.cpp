@@ -1,10 +1,10 @@
 // Scenario payload ops on real processes and cgroups: a payload runs inside
 // its cgroup, its exit status reaches the timeline and the warnings, and a
-// payload still running is killed (and reaped) by kill_payload.
+// payload still running is killed (and reaped) by kill_payload. A
+// non-zero exit fails the scenario (the `payload.NAME` check).
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <algorithm>
 
 #include "leak_checker.hpp"
 #include "scenario/builder.hpp"
@@ -17,10 +17,6 @@ namespace {
 
 std::string temp_path(const std::string& name) {
   return "/tmp/ktstr_payload_test_" + std::to_string(getpid()) + "_" + name;
-}
-
-bool has(const std::vector<std::string>& v, const std::string& s) {
-  return std::find(v.begin(), v.end(), s) != v.end();
 }
 
 TEST(ScenarioPayload, RunsInItsCgroupReportsItsExitAndIsKilled) {
@@ -46,7 +42,16 @@ TEST(ScenarioPayload, RunsInItsCgroupReportsItsExitAndIsKilled) {
   o.run_tag = "payload";
   auto r = run_scenario(*s, o);
   EXPECT_TRUE(r.error.empty()) << r.error;
-  EXPECT_TRUE(has(r.warnings, "payload short exited with status 3"));
+  bool failed = false;  // a non-zero exit fails the scenario naming the payload
+  for (const auto& c : r.checks) {
+    failed |= c.name == "payload.short" && c.verdict == check::Verdict::kFail &&
+              c.detail.find("exited with status 3") != std::string::npos;
+  }
+  EXPECT_TRUE(failed);
+  ASSERT_EQ(r.payloads.size(), 2u);
+  EXPECT_EQ(r.payloads[1].name, "long");
+  EXPECT_TRUE(r.payloads[1].killed);
+  EXPECT_EQ(r.payloads[1].exit, "killed by ktstr (kill_payload)");
   bool event_seen = false;
   for (const auto& e : r.timeline) {
     event_seen |= e.kind == "payload" && e.detail == "short exited with status 3";

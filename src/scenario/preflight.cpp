@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "scenario/catalogue.hpp"
+#include "scenario/engine.hpp"
 #include "scenario/requirements.hpp"
 #include "topology/presets.hpp"
 #include "topology/spec.hpp"
@@ -226,9 +227,14 @@ DryRun dry_run(const RunFlags& f, const std::string& vm_topology_spec) {
     out.problems.push_back(select_for_run(f).error());
   }
   for (const auto& s : out.selected) {
-    std::string why = skip_reason(s, *t, !vm);
+    // Payload programs come from this host's PATH in VM mode too (they are
+    // copied into the initramfs), so they are checked here either way.
+    std::string why = skip_reason(s, *t, true);
     if (why.empty() && !vm) why = lifecycle_unavailable(s);  // a real run: exit 3
     out.skip_reasons.push_back(std::move(why));
+    if (auto missing = missing_payload_program(s)) {
+      out.problems.push_back(environment_error(*missing).value);
+    }
     for (auto& e : preflight_problems(s, *t, where)) out.problems.push_back(std::move(e));
   }
   return out;

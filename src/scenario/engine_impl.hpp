@@ -13,6 +13,7 @@
 
 #include "cgroup/manager.hpp"
 #include "scenario/engine.hpp"
+#include "scenario/phases.hpp"
 #include "sched/noise.hpp"
 #include "sys/subprocess.hpp"
 #include "workload/handle.hpp"
@@ -81,6 +82,7 @@ class Engine {
   void stop_cgroup(const std::string& name, bool with_descendants);
   void collect(WorkerBatch& b);
   std::map<std::string, uint64_t> iterations() const;
+  PhaseMark phase_mark() const;  // now: summed iterations and live workers' schedstat
 
   // engine_payload.cpp
   Status run_payload(const Op& op);
@@ -90,6 +92,8 @@ class Engine {
 
   // engine_results.cpp
   void evaluate();
+  // Per-phase stats, relative checks and expected scheduler failures.
+  void evaluate_phases(const std::vector<workload::WorkerReport>& all_reports);
   void note_phases();       // r_.phases from the marks below; an overrun warning
   CpuSet run_cpus() const;  // where the run's workers could run; empty = anywhere
 
@@ -114,6 +118,7 @@ class Engine {
   uint64_t ops_ns_ = 0;
   std::optional<uint64_t> run_delay_start_ns_, run_delay_end_ns_;
   std::optional<sched::NoiseSnapshot> noise_start_;
+  std::vector<PhaseWindow> phase_windows_;  // one per step hold that ran
 };
 
 }  // namespace ktstr::scenario::detail

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "check/evaluate.hpp"
+#include "check/expect.hpp"
 #include "check/noise.hpp"
 #include "scenario/engine_impl.hpp"
 
@@ -57,6 +58,13 @@ void Engine::note_phases() {
   event("warning", w);
 }
 
+void Engine::evaluate_phases(const std::vector<workload::WorkerReport>& all_reports) {
+  r_.phase_stats = split_phases(phase_windows_, all_reports, t0_ns_);
+  for (const auto& c : s_.relative_checks) {
+    r_.checks.push_back(check::evaluate_relative(c, r_.phase_stats));
+  }
+}
+
 CpuSet Engine::run_cpus() const {
   CpuSet cpus;
   for (const auto& b : batches_) {
@@ -105,7 +113,12 @@ void Engine::evaluate() {
   if (o_.hooks.health) r_.scheduler = o_.hooks.health();
   const auto thresholds = check::merge_thresholds(nullptr, &s_.checks, &o_.cli_checks);
   r_.checks = check::evaluate_checks(thresholds, inputs, r_.stats.cgroups, r_.scheduler);
+  std::vector<workload::WorkerReport> all_reports;
+  for (const auto& in : inputs)
+    all_reports.insert(all_reports.end(), in.reports.begin(), in.reports.end());
+  evaluate_phases(all_reports);
   if (!o_.ignore_noise) check::apply_noise(r_.checks, r_.noise);
+  check::apply_expectation({s_.expect_scheduler_error, s_.expect_stall}, r_.scheduler, r_.checks);
   if (o_.keep_reports) {
     std::vector<CgroupReports> raw;
     for (auto& in : inputs) raw.push_back(CgroupReports{in.name, std::move(in.reports)});

@@ -23,6 +23,11 @@ Result<workload::AffinityIntent> parse_affinity(const toml::node& n, const std::
 Status parse_limits(const TableReader& r, Limits& out);
 Result<Hold> parse_hold(const toml::node& n, const std::string& file);
 Result<Op> parse_op(const toml::table& t, const std::string& file);
+// A [[check]] table (a relative check); validated per field here, its phases
+// by validate().
+Result<check::RelativeCheck> parse_relative_check(const toml::table& t, const std::string& file);
+// expect_scheduler_error / expect_stall at the top level.
+Status parse_expectations(const TableReader& top, Scenario& s);
 
 const std::vector<std::string>& cgroup_keys();
 const std::vector<std::string>& work_keys();

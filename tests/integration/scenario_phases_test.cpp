@@ -1,5 +1,6 @@
 // Per-phase statistics and relative checks on the host: a two-step
-// scenario whose second step has four times the spinners of the first.
+// scenario whose second step has four times the spinners of the first and
+// its CPU cap lifted.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -15,17 +16,25 @@ namespace {
 constexpr const char* kTwoLoads = R"(name = "phases_two_loads"
 duration = "2s"
 
+# "light": one spinner capped at 5 ms per 100 ms (5 % of a CPU).
 [[cgroup]]
 name = "cg_0"
+cpu_max = "5ms"
 work = [{ type = "spin_wait", workers = 1 }]
 
 [[step]]
 name = "light"
 hold = "50%"
 
+# "heavy": three more spinners and the cap lifted to two whole CPUs. Group
+# scheduling gives the cgroup at least its fair share of a busy host (0.2
+# CPU measured under load 22 on the 2-CPU build host), several times the cap.
 [[step]]
 name = "heavy"
-ops = [{ op = "spawn", cgroup = "cg_0", work = [{ type = "spin_wait", workers = 3 }] }]
+ops = [
+  { op = "spawn", cgroup = "cg_0", work = [{ type = "spin_wait", workers = 3 }] },
+  { op = "set_limits", cgroup = "cg_0", cpu_max = "200ms" },
+]
 hold = "50%"
 
 # This test is about the relative checks: keep the busy build host's gaps
@@ -34,8 +43,6 @@ hold = "50%"
 max_spread_pct = false
 max_gap_ms = false
 
-# One spinner vs four: the workers' CPU use must at least grow by half
-# (2x on an idle 2-CPU host, ~4x on a busy one) ...
 [[check]]
 metric = "cpu_util"
 phase = "heavy"
@@ -84,9 +91,9 @@ TEST(ScenarioPhases, TwoLoadsGivePerPhaseStatsAndRelativeVerdicts) {
   EXPECT_GT(light["iterations"].get<uint64_t>(), 0u);
   EXPECT_GT(heavy["iterations"].get<uint64_t>(), light["iterations"].get<uint64_t>());
   ASSERT_TRUE(light["schedstat_available"].get<bool>());
-  // One spinner uses at most one CPU; four use more than it did.
-  EXPECT_GT(light["cpu_util"].get<double>(), 0.05);
-  EXPECT_LE(light["cpu_util"].get<double>(), 1.05);
+  // The capped spinner used at most its 5 % (plus a period's slack).
+  EXPECT_GT(light["cpu_util"].get<double>(), 0.0);
+  EXPECT_LE(light["cpu_util"].get<double>(), 0.08);
   EXPECT_GT(heavy["cpu_util"].get<double>(), light["cpu_util"].get<double>());
 
   const std::string name = "relative:cpu_util:heavy/light";

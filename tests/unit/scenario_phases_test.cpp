@@ -10,8 +10,8 @@ namespace {
 
 constexpr uint64_t kSec = 1'000'000'000;
 
-PhaseWindow window(const char* name, size_t step, uint64_t from_s, uint64_t to_s,
-                   uint64_t it_from, uint64_t it_to) {
+PhaseWindow window(const char* name, size_t step, uint64_t from_s, uint64_t to_s, uint64_t it_from,
+                   uint64_t it_to) {
   PhaseWindow w;
   w.name = name;
   w.step = step;
@@ -71,8 +71,8 @@ TEST(ScenarioPhases, CappedListsAreMarkedInexact) {
   while (w.largest_gaps.size() < workload::kLargestGapsKept) {
     w.largest_gaps.push_back({3 * kSec, 40'000'000, 0});
   }
-  auto p = split_phases({window("late", 1, 12, 14, 0, 0), window("early", 2, 10, 12, 0, 0)}, {w},
-                        0);
+  auto p =
+      split_phases({window("late", 1, 12, 14, 0, 0), window("early", 2, 10, 12, 0, 0)}, {w}, 0);
   EXPECT_FALSE(p[0].migrations_exact);  // the phase runs past the last kept migration
   EXPECT_TRUE(p[1].migrations_exact);
   // "early" holds a kept gap (30 ms at 11 s), so its maximum is known.
@@ -136,7 +136,8 @@ TEST(ScenarioPhasesToml, ErrorsNameTheFieldLineAndFix) {
   EXPECT_NE(e.find("light, step2"), std::string::npos) << e;
   e = error_of("", check + "phase = \"step2\"\nbaseline = \"light\"\n");
   EXPECT_NE(e.find("needs max_ratio and/or min_ratio"), std::string::npos) << e;
-  e = error_of("", "[[check]]\nmetric = \"wake_p99\"\nphase = \"step2\"\nbaseline = \"light\"\n"
+  e = error_of("",
+               "[[check]]\nmetric = \"wake_p99\"\nphase = \"step2\"\nbaseline = \"light\"\n"
                "max_ratio = 2\n");
   EXPECT_NE(e.find("metric 'wake_p99' is unknown; did you mean 'wake_p99_us'"), std::string::npos)
       << e;

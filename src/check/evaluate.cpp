@@ -122,6 +122,8 @@ void to_json(nlohmann::json& j, const CheckResult& r) {
        {"threshold", r.threshold}, {"source", to_string(r.source)},   {"cgroup", r.cgroup},
        {"detail", r.detail}};
   if (r.noise_inconclusive) j["noise_inconclusive"] = true;
+  if (r.phase_value) j["phase_value"] = *r.phase_value;
+  if (r.baseline_value) j["baseline_value"] = *r.baseline_value;
 }
 
 void from_json(const nlohmann::json& j, CheckResult& r) {
@@ -134,6 +136,8 @@ void from_json(const nlohmann::json& j, CheckResult& r) {
   r.cgroup = j.value("cgroup", "");
   r.detail = j.value("detail", "");
   r.noise_inconclusive = j.value("noise_inconclusive", false);
+  r.phase_value = j.value("phase_value", std::optional<double>());
+  r.baseline_value = j.value("baseline_value", std::optional<double>());
 }
 
 }  // namespace ktstr::check

@@ -27,6 +27,9 @@ struct CheckResult {
   std::string cgroup;  // where the worst value was; "" = scenario-wide
   std::string detail;  // evidence, e.g. "worker 3 (tid 812) max gap 3500ms on cpu1 ..."
   bool noise_inconclusive = false;  // failed, but host noise was high (check/noise.hpp)
+  // Relative checks (relative.hpp): the compared phase's and the baseline
+  // phase's values (value is then their ratio); unset for other checks.
+  std::optional<double> phase_value, baseline_value;
 };
 
 // What an evaluator judges; references into the caller's data.

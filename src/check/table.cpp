@@ -212,6 +212,8 @@ const CheckDef* find_check(std::string_view name) {
 
 bool timing_sensitive(std::string_view name) {
   if (is_payload_limit_check(name)) return true;  // payload_checks.hpp
+  // Relative checks (relative.hpp) compare timings of two phases.
+  if (name.rfind("relative:", 0) == 0) return true;
   const CheckDef* def = find_check(name);
   return def != nullptr && def->timing_sensitive;
 }

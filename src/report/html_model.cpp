@@ -127,7 +127,20 @@ json timeline_view(const ScenarioResult& s) {
     }
     series.push_back({{"name", cg}, {"y", std::move(y)}});
   }
-  return {{"t_s", std::move(t)}, {"series", std::move(series)}, {"markers", std::move(markers)}};
+  json view = {
+      {"t_s", std::move(t)}, {"series", std::move(series)}, {"markers", std::move(markers)}};
+  // Phase bands (step holds), only when the scenario measured them.
+  if (!s.phase_stats.empty()) {
+    json phases = json::array();
+    for (const auto& p : s.phase_stats) {
+      phases.push_back({{"name", p.name},
+                        {"scheduler", p.scheduler},
+                        {"start_s", p.start_ms / 1e3},
+                        {"end_s", (p.start_ms + p.duration_ms) / 1e3}});
+    }
+    view["phases"] = std::move(phases);
+  }
+  return view;
 }
 
 json migrations_view(const ScenarioResult& s) {

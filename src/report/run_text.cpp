@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "check/relative.hpp"
 #include "check/table.hpp"
 #include "report/format.hpp"
 #include "scenario/confirm.hpp"
@@ -38,6 +39,10 @@ void render_problem(std::string& out, const ScenarioResult& r, const scenario::R
   out += "\n";
   if (!r.error.empty()) out += fmt::format("  error ({}): {}\n", to_string(r.error_kind), r.error);
   if (r.verdict == Verdict::kSkip) out += fmt::format("  {}\n", r.reason);
+  if (r.scheduler.exit_kind != sched::ExitKind::kNone) {
+    out += fmt::format("  scheduler {} ended: {} ({})\n", r.scheduler.name,
+                       sched::to_string(r.scheduler.exit_kind), r.scheduler.exit_detail);
+  }
   for (const auto& c : r.checks) {
     if (c.verdict != Verdict::kFail && c.verdict != Verdict::kInconclusive) continue;
     out += fmt::format("  {} {}: {}  [limit from {}]\n", c.verdict == Verdict::kFail ? "x" : "?",
@@ -87,6 +92,30 @@ void render_table(std::string& out, const scenario::RunResult& run) {
           c.max_gap_cpu >= 0 ? fmt::format("(c{})", c.max_gap_cpu) : "", c.migration_ratio,
           wake_cell(c), c.iterations);
       first = false;
+    }
+  }
+}
+
+// Per-phase statistics of scenarios with more than one phase, then every
+// relative check with both values and the ratio (docs/results.md).
+void render_phases(std::string& out, const scenario::RunResult& run) {
+  for (const auto& r : run.scenarios) {
+    if (r.phase_stats.size() < 2) continue;
+    out += fmt::format("\n{} phases:\n  {:<16} {:<10} {:>7} {:>11} {:>6} {:>13} {:>8} {:>10}\n",
+                       label(r, run), "phase", "scheduler", "secs", "iter/s", "cpu", "run delay us",
+                       "migr/s", "maxgap ms");
+    for (const auto& p : r.phase_stats) {
+      out += fmt::format("  {:<16} {:<10} {:>7.2f} {:>11.0f} {:>6} {:>13} {:>8.1f} {:>9.1f}{}\n",
+                         p.name, p.scheduler, p.duration_ms / 1000, p.iterations_per_s,
+                         p.schedstat_available ? fmt::format("{:.2f}", p.cpu_util) : "-",
+                         p.schedstat_available && p.run_count > 0
+                             ? fmt::format("{:.1f}", p.mean_run_delay_us)
+                             : "-",
+                         p.migrations_per_s, p.max_gap_ms, p.max_gap_exact ? "" : "<");
+    }
+    for (const auto& c : r.checks) {
+      if (c.name.rfind(check::kRelativePrefix, 0) != 0) continue;
+      out += fmt::format("  {} {}\n", check::to_string(c.verdict), c.detail);
     }
   }
 }
@@ -156,6 +185,7 @@ std::string render_run_text(const scenario::RunResult& run) {
   }
   if (run.scenarios.size() > counts[0]) out += "\n";
   render_table(out, run);
+  render_phases(out, run);
   render_noise(out, run);
   render_payloads(out, run);
   std::vector<std::string> warnings;

@@ -141,9 +141,12 @@ Status Engine::run_step(size_t index, const Step& step, uint64_t hold_ns) {
   const uint64_t ops_start = mono_ns();
   for (const auto& op : step.ops) KTSTR_TRY(apply(op, false));
   for (const auto& c : step.cgroups) KTSTR_TRY(add_cgroup(c, true));
+  PhaseWindow phase{phase_name(step, index), index + 1, current_scheduler_name(), phase_mark(), {}};
   const uint64_t hold_start = mono_ns();
   ops_ns_ += hold_start - ops_start;
   KTSTR_TRY(hold(step, hold_ns, index));
+  phase.end = phase_mark();
+  phase_windows_.push_back(std::move(phase));
   const uint64_t health_start = mono_ns();
   if (o_.hooks.health) {
     r_.scheduler = o_.hooks.health();

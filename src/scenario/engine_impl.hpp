@@ -15,6 +15,7 @@
 #include "check/stranded.hpp"
 #include "check/thresholds.hpp"
 #include "scenario/engine.hpp"
+#include "scenario/phases.hpp"
 #include "sched/monitor.hpp"
 #include "sched/noise.hpp"
 #include "sys/subprocess.hpp"
@@ -92,6 +93,7 @@ class Engine {
   void stop_cgroup(const std::string& name, bool with_descendants);
   void collect(WorkerBatch& b);
   std::map<std::string, uint64_t> iterations() const;
+  PhaseMark phase_mark() const;  // now: summed iterations and live workers' schedstat
 
   // engine_payload.cpp
   Status run_payload(const Op& op);
@@ -108,6 +110,8 @@ class Engine {
 
   // engine_results.cpp
   void evaluate();
+  // Per-phase stats, relative checks and expected scheduler failures.
+  void evaluate_phases(const std::vector<workload::WorkerReport>& all_reports);
   void note_phases();       // r_.phases from the marks below; an overrun warning
   CpuSet run_cpus() const;  // where the run's workers could run; empty = anywhere
 
@@ -135,6 +139,7 @@ class Engine {
   std::optional<sched::NoiseSnapshot> noise_start_;
   std::optional<sched::Monitor> monitor_;
   std::optional<std::vector<check::StrandedFinding>> stranded_;
+  std::vector<PhaseWindow> phase_windows_;  // one per step hold that ran
 };
 
 }  // namespace ktstr::scenario::detail

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "check/evaluate.hpp"
+#include "check/expect.hpp"
 #include "check/noise.hpp"
 #include "scenario/engine_impl.hpp"
 
@@ -56,6 +57,13 @@ void Engine::note_phases() {
       p.teardown_ms);
   r_.warnings.push_back(w);
   event("warning", w);
+}
+
+void Engine::evaluate_phases(const std::vector<workload::WorkerReport>& all_reports) {
+  r_.phase_stats = split_phases(phase_windows_, all_reports, t0_ns_);
+  for (const auto& c : s_.relative_checks) {
+    r_.checks.push_back(check::evaluate_relative(c, r_.phase_stats));
+  }
 }
 
 CpuSet Engine::run_cpus() const {
@@ -115,7 +123,12 @@ void Engine::evaluate() {
   for (auto& c : check::evaluate_payload_checks(s_.payload_checks, r_.payloads)) {
     r_.checks.push_back(std::move(c));
   }
+  std::vector<workload::WorkerReport> all_reports;
+  for (const auto& in : inputs)
+    all_reports.insert(all_reports.end(), in.reports.begin(), in.reports.end());
+  evaluate_phases(all_reports);
   if (!o_.ignore_noise) check::apply_noise(r_.checks, r_.noise);
+  check::apply_expectation({s_.expect_scheduler_error, s_.expect_stall}, r_.scheduler, r_.checks);
   if (o_.keep_reports) {
     std::vector<CgroupReports> raw;
     for (auto& in : inputs) raw.push_back(CgroupReports{in.name, std::move(in.reports)});

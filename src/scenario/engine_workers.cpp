@@ -4,6 +4,7 @@
 
 #include "scenario/engine_impl.hpp"
 #include "scenario/resolve.hpp"
+#include "util/clock.hpp"
 
 namespace ktstr::scenario::detail {
 namespace {
@@ -162,6 +163,17 @@ std::map<std::string, uint64_t> Engine::iterations() const {
     out[b->label] += sum;
   }
   return out;
+}
+
+PhaseMark Engine::phase_mark() const {
+  std::vector<pid_t> pids;
+  uint64_t total = 0;
+  for (const auto& [label, n] : iterations()) total += n;
+  for (const auto& b : batches_) {
+    if (!b->handle) continue;
+    for (pid_t p : b->handle->worker_pids()) pids.push_back(p);
+  }
+  return take_phase_mark(pids, total, mono_ns());
 }
 
 }  // namespace ktstr::scenario::detail

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "check/payload_checks.hpp"
+#include "check/relative.hpp"
 #include "check/thresholds.hpp"
 #include "topology/spec.hpp"
 #include "util/cpu_list.hpp"
@@ -146,6 +147,8 @@ std::vector<std::string> op_names();
 std::string describe(const Op& op);  // one line for the timeline
 
 struct Step {
+  // The phase's name in per-phase stats and relative checks; "" = "step<N>".
+  std::string name;
   std::vector<Op> ops;
   std::vector<CgroupDef> cgroups;  // created after the ops
   Hold hold;
@@ -193,8 +196,13 @@ struct Scenario {
   check::ThresholdLayer checks;
   // [checks] payload.NAME.METRIC = { min/max }
   std::vector<check::PayloadLimit> payload_checks;
-  bool default_set = false;  // part of `ktstr run` without arguments
-  std::string source;        // file path, "builtin:<file>" or "c++:<file>:<line>"
+  std::vector<check::RelativeCheck> relative_checks;  // `[[check]]` in files
+  // Negative tests (docs/scenarios.md "Expected scheduler failures"): the
+  // scenario passes only when the scheduler under test fails this way.
+  std::optional<std::string> expect_scheduler_error;  // substring of its error text
+  bool expect_stall = false;                          // the sched_ext watchdog's stall
+  bool default_set = false;                           // part of `ktstr run` without arguments
+  std::string source;  // file path, "builtin:<file>" or "c++:<file>:<line>"
 };
 
 // Semantic checks the loader cannot express per key: names are valid paths

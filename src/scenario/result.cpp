@@ -33,7 +33,8 @@ KTSTR_JSON_STRUCT(PhaseTimes, setup_ms, run_ms, ops_ms, collect_ms, teardown_ms,
 // RunResult::schema_version, which reads as 0 when missing.
 #define KTSTR_SCENARIO_RESULT_FIELDS                                                              \
   name, category, description, source, repeat, verdict, reason, duration_ms, planned_duration_ms, \
-      checks, stats, timeline, scheduler, interrupted, error_kind, error, warnings, noise
+      checks, stats, timeline, scheduler, interrupted, error_kind, error, warnings, noise,        \
+      phase_stats
 #define KTSTR_RUN_RESULT_FIELDS \
   ktstr_version, started_at, duration_ms, host, verdict, exit_code, interrupted, scenarios, noise
 

@@ -16,6 +16,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "check/evaluate.hpp"
+#include "check/relative.hpp"
 #include "check/stats.hpp"
 #include "check/stranded.hpp"
 #include "check/verdict.hpp"
@@ -97,6 +98,8 @@ struct ScenarioResult {
   std::string error;
   std::vector<std::string> warnings;  // worker warnings, teardown problems, overruns
   PhaseTimes phases;
+  // One entry per step hold that ran (scenario/phases.hpp), in step order.
+  std::vector<check::PhaseStats> phase_stats;
   // `--confirm`: every attempt (the first included), each a full result of
   // its own, when a timing-sensitive check failed and the scenario was run
   // again; empty otherwise. The fields above are then the first attempt's,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -11,7 +12,9 @@
 #include "scenario/interrupt.hpp"
 #include "scenario/lifecycle.hpp"
 #include "scenario/requirements.hpp"
+#include "sched/health.hpp"
 #include "sched/host_probe.hpp"
+#include "sched/kmsg.hpp"
 #include "sched/noise.hpp"
 #include "util/clock.hpp"
 #include "util/duration.hpp"
@@ -106,13 +109,21 @@ Result<EngineOptions> make_engine_options(const EngineSettings& o) {
   // With a sched_ext scheduler attached at the start (the VM guest case),
   // scheduler_alive follows it.
   if (auto watch = sched::SchedExtWatch::on_attached()) {
-    e.hooks.health = [watch = *watch] {
-      sched::SchedulerHealth h;
-      h.name = watch.ops();
-      h.sched_ext = true;
-      h.exit_reason = watch.lost_reason();
-      h.attached = h.exit_reason.empty();
+    // The kernel log says how it ended (exit kinds); lines from before this
+    // run belong to earlier schedulers.
+    auto kmsg = std::make_shared<sched::KmsgReader>();
+    (void)kmsg->read_available();
+    auto seen = std::make_shared<sched::SchedulerHealth>();
+    seen->name = watch->ops();
+    seen->sched_ext = true;
+    e.hooks.health = [watch = *watch, kmsg, seen] {
+      sched::SchedulerHealth& h = *seen;
+      for (const auto& r : kmsg->read_available()) sched::apply_kmsg_line(h, r.message);
+      const std::string lost = watch.lost_reason();
+      if (!lost.empty() && h.exit_reason.empty()) h.exit_reason = lost;
+      h.attached = lost.empty();
       h.alive = h.attached;
+      sched::classify_exit(h);
       return h;
     };
   }

@@ -18,9 +18,10 @@ using toml_detail::ParsedCgroup;
 using toml_detail::TableReader;
 
 const std::vector<std::string>& scenario_top_level_keys() {
-  static const std::vector<std::string> k = {"name",     "description", "category", "duration",
-                                             "topology", "requires",    "default",  "cgroup",
-                                             "step",     "checks"};
+  static const std::vector<std::string> k = {
+      "name",        "description", "category", "duration", "topology", "requires",
+      "default",     "cgroup",      "step",     "checks",   "check",    "expect_scheduler_error",
+      "expect_stall"};
   return k;
 }
 
@@ -154,9 +155,12 @@ Status parse_header(const TableReader& r, Scenario& s) {
 
 Result<Step> parse_step(const toml::table& t, const std::string& file) {
   TableReader r(t, "[[step]]", &file);
-  KTSTR_TRY(r.check_keys({"ops", "hold", "cgroup"}));
+  KTSTR_TRY(r.check_keys({"name", "ops", "hold", "cgroup"}));
   Step st;
   st.line = r.line();
+  auto name = r.str("name");
+  if (!name) return unexpected(name.error());
+  st.name = name->value_or("");
   auto ops = tables_of(r, "ops");
   if (!ops) return unexpected(ops.error());
   for (const toml::table* o : *ops) {
@@ -216,6 +220,13 @@ Result<Scenario> parse_scenario_toml(std::string_view text, const std::string& f
     }
   }
   note(parse_checks(r, s));
+  if (auto rel = tables_of(r, "check"); note(rel)) {
+    for (const toml::table* t : *rel) {
+      auto c = toml_detail::parse_relative_check(*t, file);
+      if (note(c)) s.relative_checks.push_back(std::move(*c));
+    }
+  }
+  note(toml_detail::parse_expectations(r, s));
   if (!problems.empty()) return unexpected(combine_problems(problems));
   KTSTR_TRY(resolve_parents(cgs, file));
   // Parents first, so creation order never depends on file order.

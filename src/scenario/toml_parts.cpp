@@ -278,4 +278,42 @@ Result<Hold> parse_hold(const toml::node& n, const std::string& file) {
   return h;
 }
 
+Result<check::RelativeCheck> parse_relative_check(const toml::table& t, const std::string& file) {
+  TableReader r(t, "[[check]]", &file);
+  KTSTR_TRY(r.check_keys({"metric", "phase", "baseline", "max_ratio", "min_ratio"}));
+  check::RelativeCheck c;
+  c.line = r.line();
+  for (const auto& [key, out] :
+       {std::pair{"metric", &c.metric}, {"phase", &c.phase}, {"baseline", &c.baseline}}) {
+    auto v = r.required_str(key);
+    if (!v) return unexpected(v.error());
+    *out = *v;
+  }
+  for (const auto& [key, out] :
+       {std::pair{"max_ratio", &c.max_ratio}, {"min_ratio", &c.min_ratio}}) {
+    auto v = r.number(key);
+    if (!v) return unexpected(v.error());
+    *out = *v;
+  }
+  if (auto st = check::validate_relative_check(c); !st) {
+    return r.error(r.line(), st.error().message);
+  }
+  return c;
+}
+
+Status parse_expectations(const TableReader& top, Scenario& s) {
+  auto err = top.str("expect_scheduler_error");
+  if (!err) return unexpected(err.error());
+  if (*err && (*err)->empty()) {
+    return top.error(top.key_line("expect_scheduler_error"),
+                     "expect_scheduler_error must not be empty: give a substring of the "
+                     "scheduler's expected error message (or use expect_stall = true)");
+  }
+  s.expect_scheduler_error = *err;
+  auto stall = top.boolean("expect_stall");
+  if (!stall) return unexpected(stall.error());
+  s.expect_stall = stall->value_or(false);
+  return {};
+}
+
 }  // namespace ktstr::scenario::toml_detail

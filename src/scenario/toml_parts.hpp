@@ -31,6 +31,11 @@ Status parse_payload_checks(std::string_view key, const toml::node& n, const std
                             std::vector<check::PayloadLimit>& out);
 Status check_payload_names(const Scenario& s, const std::string& file);
 Status parse_payload_kind(const TableReader& r, Op& op);
+// A [[check]] table (a relative check); validated per field here, its phases
+// by validate().
+Result<check::RelativeCheck> parse_relative_check(const toml::table& t, const std::string& file);
+// expect_scheduler_error / expect_stall at the top level.
+Status parse_expectations(const TableReader& top, Scenario& s);
 
 const std::vector<std::string>& cgroup_keys();
 const std::vector<std::string>& work_keys();

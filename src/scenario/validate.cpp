@@ -7,6 +7,7 @@
 
 #include "cgroup/path.hpp"
 #include "scenario/model.hpp"
+#include "scenario/phases.hpp"
 #include "workload/spec.hpp"
 
 namespace ktstr::scenario {
@@ -271,7 +272,8 @@ void collect_types(const std::vector<WorkDef>& works, std::set<std::string>& out
 }  // namespace
 
 Status validate(const Scenario& s) {
-  return Validator(s).run();
+  KTSTR_TRY(Validator(s).run());
+  return validate_phases(s);
 }
 
 std::vector<std::string> work_types_used(const Scenario& s) {

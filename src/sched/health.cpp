@@ -2,10 +2,12 @@
 
 #include <unistd.h>
 
+#include <cstring>
 #include <deque>
 
 #include "sched/lifecycle.hpp"
 #include "util/clock.hpp"
+#include "util/enum_names.hpp"
 #include "util/file_io.hpp"
 #include "util/json_struct.hpp"
 
@@ -18,7 +20,89 @@ bool is_ruler(const std::string& line) {
   return line.size() >= 20 && line.find_first_not_of('=') == std::string::npos;
 }
 
+constexpr EnumName<ExitKind> kExitKinds[] = {
+    {ExitKind::kNone, "none"},       {ExitKind::kUnregistered, "unregistered"},
+    {ExitKind::kError, "error"},     {ExitKind::kStall, "stall"},
+    {ExitKind::kCrashed, "crashed"}, {ExitKind::kKilled, "killed"},
+    {ExitKind::kExited, "exited"},
+};
+
+// The kernel's message after an error disable: "sched_ext: OPS: MSG".
+std::string kernel_error_message(const SchedulerHealth& h, const std::string& ops) {
+  const std::string prefix = "sched_ext: " + ops + ": ";
+  for (const auto& line : h.kernel_lines) {
+    if (line.rfind(prefix, 0) == 0) return line.substr(prefix.size());
+  }
+  return "";
+}
+
+// "EXIT: REASON (MSG)" -> {REASON, MSG}; MSG may itself hold parentheses.
+std::pair<std::string, std::string> split_exit_line(const std::string& line) {
+  if (line.rfind("EXIT: ", 0) != 0) return {};
+  std::string rest = line.substr(6);
+  auto open = rest.find(" (");
+  if (open == std::string::npos || rest.back() != ')') return {rest, ""};
+  return {rest.substr(0, open), rest.substr(open + 2, rest.size() - open - 3)};
+}
+
+bool is_unregister_reason(const std::string& reason) {
+  return reason.rfind("unregistered", 0) == 0 || reason.rfind("disabled by sysrq", 0) == 0;
+}
+
+// From the process's end alone (no kernel error seen).
+void classify_process_end(SchedulerHealth& h) {
+  const int status = h.exit_status;
+  const int sig = status >= 128 ? status - 128 : 0;
+  if (sig != 0) {
+    h.exit_kind = h.stopping ? ExitKind::kKilled : ExitKind::kCrashed;
+    h.exit_detail = fmt::format("signal {} ({})", sig, strsignal(sig));
+  } else if (status != 0) {
+    h.exit_kind = ExitKind::kExited;
+    h.exit_detail = fmt::format("exit status {}", status);
+  } else {
+    h.exit_kind = ExitKind::kUnregistered;
+    h.exit_detail = "exit status 0";
+  }
+}
+
 }  // namespace
+
+std::string_view to_string(ExitKind k) {
+  return enum_name<ExitKind>(kExitKinds, k);
+}
+
+std::optional<ExitKind> parse_exit_kind(std::string_view text) {
+  return enum_from_name<ExitKind>(kExitKinds, text);
+}
+
+void classify_exit(SchedulerHealth& h) {
+  std::string reason, ops;
+  if (auto d = parse_disable_line(h.disable_line)) {
+    reason = d->reason;
+    ops = d->ops;
+  }
+  auto [exit_reason, exit_msg] = split_exit_line(h.exit_line);
+  if (reason.empty()) reason = exit_reason;
+  std::string msg = ops.empty() ? "" : kernel_error_message(h, ops);
+  if (msg.empty()) msg = exit_msg;
+  if (reason == "runnable task stall" || !h.stall_line.empty()) {
+    h.exit_kind = ExitKind::kStall;
+    h.exit_detail = !h.stall_line.empty() ? h.stall_line : msg;
+  } else if (!reason.empty() && !is_unregister_reason(reason)) {
+    h.exit_kind = ExitKind::kError;
+    h.exit_detail = msg.empty() ? reason : msg;
+  } else if (h.exit_status >= 0) {
+    classify_process_end(h);
+  } else if (!reason.empty()) {
+    h.exit_kind = ExitKind::kUnregistered;
+    h.exit_detail = reason;
+  } else {
+    h.exit_kind = ExitKind::kNone;
+    h.exit_detail.clear();
+  }
+  h.error_exit = h.exit_kind == ExitKind::kError;
+  h.stalled = h.exit_kind == ExitKind::kStall;
+}
 
 SchedulerLogSummary summarize_scheduler_log(std::string_view log, size_t tail_lines) {
   SchedulerLogSummary s;
@@ -74,6 +158,8 @@ nlohmann::json to_watch_json(const SchedulerHealth& h) {
           {"stall_line", h.stall_line},
           {"exit_line", h.exit_line},
           {"exit_status", h.exit_status},
+          {"exit_kind", std::string(to_string(h.exit_kind))},
+          {"exit_detail", h.exit_detail},
           {"kernel_lines", h.kernel_lines},
           {"log_tail", h.log_tail},
           {"dump", h.dump}};
@@ -167,6 +253,7 @@ bool HealthWatch::poll(SchedulerProcess& proc) {
       health_.exit_reason = fmt::format("scheduler exited (status {})", health_.exit_status);
     }
   }
+  classify_exit(health_);
   return health_.healthy();
 }
 
@@ -175,6 +262,8 @@ void HealthWatch::stop(SchedulerProcess& proc) {
   health_.stopping = true;
   proc.stop();
   health_.exit_status = proc.exit_status().value_or(-1);
+  drain_kmsg();
+  classify_exit(health_);
 }
 
 void HealthWatch::finish(const std::string& log_path) {
@@ -191,9 +280,19 @@ void HealthWatch::finish(const std::string& log_path) {
   }
   health_.dump = std::move(s.dump);
   health_.log_tail = std::move(s.tail);
+  classify_exit(health_);
 }
 
-KTSTR_JSON_STRUCT(SchedulerHealth, name, sched_ext, alive, attached, error_exit, stalled,
-                  exit_reason, log_excerpt)
+void to_json(nlohmann::json& j, const SchedulerHealth& t) {
+  KTSTR_JSON_WRITE_FIELDS(name, sched_ext, alive, attached, error_exit, stalled, exit_reason,
+                          log_excerpt, exit_detail)
+  j["exit_kind"] = std::string(to_string(t.exit_kind));
+}
+
+void from_json(const nlohmann::json& j, SchedulerHealth& t) {
+  KTSTR_JSON_READ_FIELDS(SchedulerHealth, name, sched_ext, alive, attached, error_exit, stalled,
+                         exit_reason, log_excerpt, exit_detail);
+  t.exit_kind = parse_exit_kind(j.value("exit_kind", "none")).value_or(ExitKind::kNone);
+}
 
 }  // namespace ktstr::sched

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,19 @@ struct SchedulerLogSummary {
 };
 SchedulerLogSummary summarize_scheduler_log(std::string_view log, size_t tail_lines = 20);
 
+// How a sched_ext scheduler ended (docs/results.md "Scheduler exit kinds").
+// kNone: still attached when last seen (or EEVDF). kUnregistered: it
+// detached cleanly (the kernel's "unregistered ..." reason, exit status 0).
+// kError: sched_ext disabled it for an error (scx_bpf_error, a runtime
+// error); error_text is the scheduler's message. kStall: the watchdog
+// found a runnable task not run in time. kCrashed: the process died by a
+// signal we did not send. kKilled: we stopped it (SIGINT/SIGKILL at the end
+// of the run) and it died of that signal. kExited: a clean exit with a
+// non-zero status and no kernel error (a user-space failure, not a crash).
+enum class ExitKind { kNone, kUnregistered, kError, kStall, kCrashed, kKilled, kExited };
+std::string_view to_string(ExitKind k);  // "none", "unregistered", "error", "stall", ...
+std::optional<ExitKind> parse_exit_kind(std::string_view text);
+
 // The one scheduler-health record. Its summary fields (name .. log_excerpt)
 // are what the scheduler_alive / scheduler_clean_exit checks read and what a
 // ScenarioResult carries as "scheduler" (docs/results.md); on the host with
@@ -45,7 +59,12 @@ struct SchedulerHealth {
   // Empty while healthy; otherwise the verdict reason (the kernel's exit
   // message when there is one).
   std::string exit_reason;
-  std::string log_excerpt;  // tail of the scheduler log / sched_ext dump
+  std::string log_excerpt;               // tail of the scheduler log / sched_ext dump
+  ExitKind exit_kind = ExitKind::kNone;  // classify_exit()
+  // kError: the scheduler's error message (the kernel's "sched_ext: OPS: MSG"
+  // line, or the message of its "EXIT: REASON (MSG)" line); kStall: the stall
+  // line; kCrashed/kKilled: the signal; kExited: the status.
+  std::string exit_detail;
 
   // Watch detail (HealthWatch).
   std::string ops;    // root/ops at attach
@@ -88,6 +107,10 @@ nlohmann::json to_watch_json(const SchedulerHealth& h);
 void apply_kmsg_line(SchedulerHealth& h, const std::string& message);
 // Applies one sysfs observation taken after attach.
 void apply_state(SchedulerHealth& h, const SchedExtState& st);
+// Sets exit_kind, exit_detail, error_exit and stalled from what `h` holds:
+// the kernel's disable line and the message after it, the stall line, the
+// scheduler's EXIT line, its exit status and whether we were stopping it.
+void classify_exit(SchedulerHealth& h);
 
 class HealthWatch {
  public:

@@ -60,7 +60,7 @@ TEST(ReportHtml, ViewContents) {
   // Failures at the top: the failed check and the engine error.
   ASSERT_EQ(v["failures"].size(), 2u);
   EXPECT_EQ(v["failures"][0]["scenario"], "cpuset_split");
-  EXPECT_EQ(v["failures"][0]["evidence"].size(), 2u);
+  EXPECT_EQ(v["failures"][0]["evidence"].size(), 3u);  // with the relative check
   const json& split = v["scenarios"][0];
   EXPECT_EQ(split["cgroups"]["cpu_share_basis"], "cpu_time");
   double share = 0;

@@ -53,7 +53,7 @@ TEST(ScenarioResultJson, EveryDocumentedKeyRoundTrips) {
                 "name",    "category",    "description",         "source",     "repeat", "verdict",
                 "reason",  "duration_ms", "planned_duration_ms", "checks",     "stats",  "timeline",
                 "reports", "scheduler",   "interrupted",         "error_kind", "error",  "warnings",
-                "phases",  "noise"}));
+                "phases",  "noise",       "phase_stats"}));
   EXPECT_EQ(j["verdict"], "inconclusive");
   EXPECT_EQ(j["error_kind"], "environment");
   const auto back = j.get<ScenarioResult>();

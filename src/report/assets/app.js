@@ -162,10 +162,25 @@
     });
   }
 
-  function markerPlugin(markers) {
+  // Translucent bands over each phase (step hold), labelled at the bottom.
+  function drawPhases(u, ctx, phases) {
+    (phases || []).forEach(function (p, i) {
+      var x0 = Math.max(u.bbox.left, Math.round(u.valToPos(p.start_s, "x", true)));
+      var x1 = Math.min(u.bbox.left + u.bbox.width, Math.round(u.valToPos(p.end_s, "x", true)));
+      if (x1 <= x0) return;
+      ctx.fillStyle = i % 2 ? "rgba(52,152,219,0.10)" : "rgba(46,204,113,0.10)";
+      ctx.fillRect(x0, u.bbox.top, x1 - x0, u.bbox.height);
+      ctx.fillStyle = "#333";
+      ctx.fillText(p.name + " (" + p.scheduler + ")", x0 + 4 * devicePixelRatio,
+                   u.bbox.top + u.bbox.height - 16 * devicePixelRatio);
+    });
+  }
+  function markerPlugin(markers, phases) {
     return {hooks: {draw: function (u) {
       var ctx = u.ctx;
       ctx.save();
+      ctx.font = Math.round(10 * devicePixelRatio) + "px sans-serif";
+      drawPhases(u, ctx, phases);
       ctx.font = Math.round(10 * devicePixelRatio) + "px sans-serif";
       ctx.textAlign = "left";
       ctx.textBaseline = "top";
@@ -211,7 +226,8 @@
   function timelineChart(parent, tl, noise) {
     if (!tl) return;
     addChart(parent, "Iterations over time",
-             "cumulative iterations per cgroup at each timeline event; dashed = step, dotted = op" +
+             "cumulative iterations per cgroup at each timeline event; dashed = step, dotted = op; " +
+             "bands = phases (step holds) with the scheduler at their start" +
                  (noise ? "; shaded = host noise measured (" + noise.level + ")" : ""),
              function (w) {
                var series = [{label: "t (s)"}];
@@ -227,8 +243,8 @@
                         axes: [{label: "seconds since scenario start"},
                                {label: "iterations", size: 80}],
                         series: series,
-                        plugins: noise ? [noiseBandPlugin(noise), markerPlugin(tl.markers)]
-                                       : [markerPlugin(tl.markers)]},
+                        plugins: noise ? [noiseBandPlugin(noise), markerPlugin(tl.markers, tl.phases)]
+                                       : [markerPlugin(tl.markers, tl.phases)]},
                  data: data,
                };
              });

@@ -14,7 +14,9 @@ TEST(ProcessTypes, ForkExitSamplesEveryReap) {
   ASSERT_EQ(reports.size(), 2U);
   for (const auto& r : reports) {
     const double reaps = extra(r, "reaps");
-    EXPECT_GT(reaps, 20) << "worker " << r.worker_index;
+    // Progress only: under ASan a fork costs ~15 ms, so 300 ms gives ~18
+    // reaps per worker; what this test proves is one sample per reap.
+    EXPECT_GT(reaps, 5) << "worker " << r.worker_index;
     EXPECT_EQ(static_cast<double>(r.wake_sample_total), reaps);
     EXPECT_EQ(static_cast<double>(r.iterations), reaps);
   }
